@@ -1,0 +1,1 @@
+"""replyguard models: dataset loaders, features, training, evaluation and the Scorer."""

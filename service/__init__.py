@@ -1,0 +1,1 @@
+"""replyguard HTTP service: the aiohttp application, its Redis store and the CLI."""
