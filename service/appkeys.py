@@ -1,0 +1,19 @@
+"""Typed keys for everything the application holds between requests."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from classifier.scorer import Scorer
+
+from .auth import Moderators
+from .metrics import Metrics
+from .moderation import Moderation
+from .settings import Settings
+from .store import Store
+
+SETTINGS = web.AppKey("settings", Settings)
+METRICS = web.AppKey("metrics", Metrics)
+MODERATORS = web.AppKey("moderators", Moderators)
+STORE = web.AppKey("store", Store)
+SCORER = web.AppKey("scorer", Scorer)
+MODERATION = web.AppKey("moderation", Moderation)

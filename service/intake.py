@@ -1,0 +1,185 @@
+"""POST /comments: read the form however it was sent, then hand it to moderation."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+from aiohttp import web
+from pydantic import ValidationError
+
+from .appkeys import MODERATION, SETTINGS
+from .errors import InvalidForm, MalformedRequest, UnsupportedContentType
+from .moderation import ClientInfo
+from .pages import accepted_page
+from .redirects import safe_redirect
+from .schemas import CommentAccepted, CommentForm
+from .settings import IPNetwork
+
+FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
+MULTIPART = "multipart/form-data"
+MAX_FIELDS = 64
+MAX_IDEMPOTENCY_KEY = 255
+WANTS_HTML = web.RequestKey("wants_html", bool)
+BACK_TO = web.RequestKey("back_to", str)
+
+
+def wants_html(request: web.Request) -> bool:
+    """A browser's own form post: it accepts an HTML page (or a redirect) back."""
+    return "text/html" in request.headers.get("Accept", "")
+
+
+async def read_fields(request: web.Request) -> Mapping[str, Any]:
+    """The posted fields as a mapping, whatever the content type; later repeats win, as in PHP."""
+    ctype = request.content_type
+    if ctype == MULTIPART:
+        try:
+            return dict(await request.post())
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise MalformedRequest(f"The multipart body could not be read: {exc}") from exc
+    if ctype not in (FORM, JSON):
+        raise UnsupportedContentType(
+            f"Send the form as {FORM} or {JSON} (or {MULTIPART}), not {ctype or 'no content type'}."
+        )
+    body = await request.read()
+    charset = (request.charset or "utf-8").lower()
+    try:
+        text = body.decode(charset)
+    except LookupError as exc:
+        raise UnsupportedContentType(f"Unknown charset {charset!r}; send UTF-8.") from exc
+    except UnicodeDecodeError as exc:
+        raise MalformedRequest(f"The body is not valid {charset}.") from exc
+    if ctype == JSON:
+        return _json_object(text)
+    try:
+        pairs = parse_qsl(
+            text,
+            keep_blank_values=True,
+            encoding=charset,
+            errors="strict",
+            max_num_fields=MAX_FIELDS,
+        )
+    except UnicodeDecodeError as exc:
+        raise MalformedRequest(f"A percent-encoded field is not valid {charset}.") from exc
+    except ValueError as exc:
+        raise MalformedRequest(f"At most {MAX_FIELDS} fields may be sent.") from exc
+    return dict(pairs)
+
+
+def _json_object(text: str) -> Mapping[str, Any]:
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise MalformedRequest(f"The body is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise MalformedRequest("The JSON body must be an object of form fields.")
+    if len(data) > MAX_FIELDS:
+        raise MalformedRequest(f"At most {MAX_FIELDS} fields may be sent.")
+    return data
+
+
+_FORM_NAMES = {name: info.alias or name for name, info in CommentForm.model_fields.items()}
+
+
+def validate(fields: Mapping[str, Any]) -> CommentForm:
+    """The checked form, or InvalidForm with one message per field in the form's own words."""
+    try:
+        return CommentForm.model_validate(fields)
+    except ValidationError as exc:
+        errors: dict[str, str] = {}
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else "form"
+            field = _FORM_NAMES.get(name, name)
+            message = error["msg"]
+            errors.setdefault(field, message if message != "must be text" else f"{field} {message}")
+        raise InvalidForm(errors) from exc
+
+
+def client_info(request: web.Request, trusted: Sequence[IPNetwork]) -> ClientInfo:
+    """The client's address (X-Forwarded-For only from a trusted proxy), User-Agent and Referer."""
+    return ClientInfo(
+        ip=client_ip(request.remote or "", request.headers.getall("X-Forwarded-For", []), trusted),
+        user_agent=request.headers.get("User-Agent", "")[:512],
+        referer=request.headers.get("Referer", "")[:2048],
+    )
+
+
+def client_ip(remote: str, forwarded: Sequence[str], trusted: Sequence[IPNetwork]) -> str:
+    """Walk X-Forwarded-For from the right, past trusted proxies, to the first untrusted hop."""
+    if not _is_trusted(remote, trusted):
+        return remote
+    hops = [hop.strip() for header in forwarded for hop in header.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _is_trusted(hop, trusted):
+            return hop if _is_ip(hop) else remote
+    return hops[0] if hops and _is_ip(hops[0]) else remote
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_trusted(address: str, trusted: Sequence[IPNetwork]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in trusted)
+
+
+def idempotency_key(request: web.Request) -> str | None:
+    """The Idempotency-Key header, checked for shape."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY or not key.isprintable() or not key.isascii():
+        raise MalformedRequest(
+            f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} printable ASCII characters."
+        )
+    return key
+
+
+async def post_comment(request: web.Request) -> web.StreamResponse:
+    """The "Leave a Reply" form posts here."""
+    settings = request.app[SETTINGS]
+    request[WANTS_HTML] = wants_html(request)
+    key = idempotency_key(request)
+    fields = await read_fields(request)
+    if isinstance(back := fields.get("redirect_to"), str):
+        request[BACK_TO] = back
+    form = validate(fields)
+    submitted = await request.app[MODERATION].submit(
+        form, client_info(request, settings.trusted_proxies), key
+    )
+    headers = {"Idempotent-Replayed": "true"} if submitted.replayed else {}
+    if request[WANTS_HTML]:
+        return _browser_answer(request, form, submitted.answer, headers)
+    return web.Response(
+        status=201,
+        body=submitted.answer.model_dump_json().encode(),
+        content_type=JSON,
+        headers=headers,
+    )
+
+
+def _browser_answer(
+    request: web.Request, form: CommentForm, answer: CommentAccepted, headers: dict[str, str]
+) -> web.StreamResponse:
+    origins = request.app[SETTINGS].allowed_origins
+    target = safe_redirect(form.redirect_to, origins) or safe_redirect(
+        request.headers.get("Referer"), origins
+    )
+    if target is not None:
+        location = f"{target.split('#', 1)[0]}#comment-{answer.id}"
+        return web.Response(status=303, headers={**headers, "Location": location})
+    return web.Response(
+        status=201, text=accepted_page(answer), content_type="text/html", headers=headers
+    )

@@ -1,0 +1,142 @@
+"""`replyguard serve` as a real process: embedded Redis, clean shutdown, data kept, workers."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ..conftest import free_port
+from .conftest import MODERATORS, bearer, form
+
+pytestmark = pytest.mark.slow
+
+
+def _request(
+    url: str, data: dict[str, str] | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, Any]:
+    body = json.dumps(data).encode() if data is not None else None
+    request = urllib.request.Request(url, data=body, headers=headers or {})
+    if body is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"null")
+
+
+class Service:
+    def __init__(self, data_dir: Path, workers: int = 1) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("REPLYGUARD_")}
+        env |= {
+            "REPLYGUARD_DATA_DIR": str(data_dir),
+            "REPLYGUARD_MODERATOR_TOKENS": ",".join(f"{n}:{t}" for n, t in MODERATORS.items()),
+            "REPLYGUARD_LOG_LEVEL": "INFO",
+        }
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "service",
+                "serve",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        self.wait_ready()
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(
+                    self.process.stderr.read().decode() if self.process.stderr else ""
+                )
+            try:
+                if _request(self.base + "/readyz")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError("service did not become ready")
+
+    def stop(self) -> tuple[int, str]:
+        self.process.send_signal(signal.SIGTERM)
+        _, err = self.process.communicate(timeout=60)
+        return self.process.returncode, err.decode()
+
+
+def test_serve_keeps_comments_across_a_restart(tmp_path: Path) -> None:
+    service = Service(tmp_path / "var")
+    try:
+        status, body = _request(service.base + "/comments", form())
+        assert status == 201
+        comment_id = body["id"]
+    finally:
+        code, log = service.stop()
+    assert code == 0
+    lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    messages = [line["message"] for line in lines]
+    assert "embedded redis started" in messages
+    assert "embedded redis stopped" in messages
+    assert messages.index("stopped") < messages.index("embedded redis stopped")
+    assert all(form()["comment"] not in line for line in log.splitlines())
+    assert all("maria.lopez@example.org" not in line for line in log.splitlines())
+    assert any(line.get("request_id") for line in lines if line["message"] == "request")
+
+    again = Service(tmp_path / "var")
+    try:
+        status, record = _request(
+            f"{again.base}/moderation/comments/{comment_id}", headers=bearer()
+        )
+        assert status == 200
+        assert record["content"] == form()["comment"]
+    finally:
+        assert again.stop()[0] == 0
+
+
+def test_two_workers_share_one_port(tmp_path: Path) -> None:
+    service = Service(tmp_path / "var", workers=2)
+    try:
+        for i in range(20):
+            status, _ = _request(service.base + "/comments", form(author=f"Reader {i}"))
+            assert status == 201
+        status, page = _request(
+            service.base + "/moderation/comments?status=approved&limit=100", headers=bearer()
+        )
+        assert status == 200
+        assert len(page["items"]) == 20
+        with urllib.request.urlopen(service.base + "/metrics", timeout=10) as response:
+            metrics = response.read().decode()
+        total = sum(
+            float(line.rsplit(" ", 1)[1])
+            for line in metrics.splitlines()
+            if line.startswith('replyguard_http_requests_total{method="POST",route="/comments"')
+        )
+        assert total == 20  # counted across both workers
+    finally:
+        code, log = service.stop()
+    assert code == 0
+    started = [
+        json.loads(line)
+        for line in log.splitlines()
+        if line.startswith("{") and '"worker started"' in line
+    ]
+    assert len(started) == 2

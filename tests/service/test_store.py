@@ -1,0 +1,141 @@
+"""The store against a real Redis: atomic writes, safe retries, cursors and compare-and-set."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import redis.asyncio
+
+from service.errors import StoreUnavailable
+from service.ids import new_id
+from service.keys import Keys
+from service.schemas import CommentRecord, Reason, Scores, Status
+from service.store import Store, Transition, opened
+
+from ..conftest import free_port
+
+
+def record(status: Status = Status.PENDING, **changes: object) -> CommentRecord:
+    values: dict[str, object] = {
+        "id": new_id(),
+        "post_id": 1,
+        "parent_id": 0,
+        "author": "Maria",
+        "email": "maria@example.org",
+        "url": "",
+        "content": "Hello",
+        "cookies_consent": False,
+        "ip_hash": "00",
+        "user_agent": "",
+        "referer": "",
+        "created_at": datetime.now(UTC),
+        "status": status,
+        "decided_status": status,
+        "scores": Scores(spam=0.1, abuse=0.2),
+        "reasons": [Reason(code="test", message="test")],
+        "model_version": "test",
+    }
+    values.update(changes)
+    return CommentRecord.model_validate(values)
+
+
+@pytest.fixture
+def store(redis_client: redis.asyncio.Redis, key_prefix: str) -> Store:
+    return Store(redis_client, Keys(key_prefix))
+
+
+async def test_create_writes_record_queue_and_stream_together(store: Store) -> None:
+    rec = record(Status.APPROVED)
+    assert await store.create(rec) is None
+    stored = await store.get(rec.id)
+    assert stored is not None
+    assert stored.record == rec
+    assert stored.rev == "1"
+    assert await store.redis.zscore(store.keys.queue(Status.APPROVED), rec.id) == 0
+    assert await store.redis.xlen(store.keys.approved_stream()) == 1
+
+
+async def test_repeated_create_writes_nothing_twice(store: Store) -> None:
+    rec = record(Status.APPROVED)
+    await store.create(rec)
+    await store.create(rec)  # e.g. a retry after a lost reply
+    assert await store.redis.xlen(store.keys.approved_stream()) == 1
+
+
+async def test_idempotency_answer_is_kept_with_a_ttl(store: Store) -> None:
+    first = record()
+    assert await store.create(first, ("key-1", b'{"answer": 1}', 3600)) is None
+    second = record()
+    assert await store.create(second, ("key-1", b'{"answer": 2}', 3600)) == b'{"answer": 1}'
+    assert await store.get(second.id) is None
+    ttl = await store.redis.ttl(store.keys.idempotency("key-1"))
+    assert 3500 < ttl <= 3600
+
+
+async def test_pages_follow_arrival_order(store: Store) -> None:
+    records = [record() for _ in range(7)]
+    for rec in records:
+        await store.create(rec)
+    got: list[str] = []
+    cursor = None
+    while True:
+        items, cursor = await store.page(Status.PENDING, 3, cursor)
+        got += [item.id for item in items]
+        if cursor is None:
+            break
+    assert got == [rec.id for rec in records]
+
+
+async def test_transition_is_compare_and_set(store: Store) -> None:
+    rec = record()
+    await store.create(rec)
+    seen_by_ann = await store.get(rec.id)
+    seen_by_bob = await store.get(rec.id)
+    assert seen_by_ann is not None
+    assert seen_by_bob is not None
+
+    def change(seen_rev: str, status: Status, action_id: str) -> Transition:
+        return Transition(
+            record=rec.model_copy(update={"status": status}),
+            expected_rev=seen_rev,
+            old_status=Status.PENDING,
+            action=status.value,
+            moderator="x",
+            at="2026-11-30T00:00:00+00:00",
+            stream_event="approved" if status is Status.APPROVED else "",
+            feedback_label="",
+            action_id=action_id,
+        )
+
+    assert await store.transition(change(seen_by_ann.rev, Status.APPROVED, "a1")) == "ok"
+    assert await store.transition(change(seen_by_bob.rev, Status.SPAM, "b1")) == "conflict"
+    # A retry of the applied action (its reply lost) reports success and writes nothing more.
+    assert await store.transition(change(seen_by_ann.rev, Status.APPROVED, "a1")) == "ok"
+    assert await store.redis.xlen(store.keys.approved_stream()) == 1
+    after = await store.get(rec.id)
+    assert after is not None
+    assert (after.record.status, after.rev) == (Status.APPROVED, "2")
+    assert await store.queue_depths() == {
+        Status.APPROVED: 1,
+        Status.PENDING: 0,
+        Status.SPAM: 0,
+        Status.REJECTED: 0,
+    }
+
+
+async def test_transition_of_a_missing_comment(store: Store) -> None:
+    rec = record()
+    outcome = await store.transition(
+        Transition(rec, "1", Status.PENDING, "approve", "x", "t", "", "", "id")
+    )
+    assert outcome == "missing"
+
+
+async def test_unreachable_redis_is_store_unavailable() -> None:
+    async with opened(f"redis://127.0.0.1:{free_port()}/0", command_timeout=0.2) as client:
+        store = Store(client, Keys("replyguard-test:"))
+        with pytest.raises(StoreUnavailable):
+            await store.ping()
+        with pytest.raises(StoreUnavailable):
+            await store.create(record())
