@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from aiohttp import web
+
 from classifier.scorer import Scorer
 
 from .appkeys import METRICS, MODERATORS, SETTINGS
 from .auth import Moderators
-from .lifecycle import PRELOADED_SCORER, model_context, redis_context
+from .lifecycle import PRELOADED_SCORER, janitor_context, model_context, redis_context
 from .metrics import Metrics
 from .middlewares import answer_errors, observe
 from .routes import add_routes
@@ -27,6 +28,6 @@ def create_app(settings: Settings, scorer: Scorer | None = None) -> web.Applicat
     )
     if scorer is not None:
         app[PRELOADED_SCORER] = scorer
-    app.cleanup_ctx.extend([redis_context, model_context])
+    app.cleanup_ctx.extend([redis_context, model_context, janitor_context])
     add_routes(app)
     return app

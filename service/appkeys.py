@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiohttp import web
+
 from classifier.scorer import Scorer
 
 from .auth import Moderators

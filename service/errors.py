@@ -47,6 +47,26 @@ class Conflict(ReplyguardError):
     """The request collides with the current state: another moderator acted first, and so on."""
 
 
+class Duplicate(Conflict):
+    """The same person already said exactly this on this thread."""
+
+    def __init__(self, comment_id: str) -> None:
+        super().__init__("Duplicate comment detected; it looks as though you've already said that!")
+        self.comment_id = comment_id
+
+
+class TooFast(ReplyguardError):
+    """A flood or the rate limit: the client must wait ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("You are posting comments too quickly. Slow down.")
+        self.retry_after = max(1, retry_after)
+
+
+class Forbidden(ReplyguardError):
+    """Known and understood, but not allowed here: closed comments, an unapproved parent."""
+
+
 class IdempotencyMismatch(ReplyguardError):
     """An Idempotency-Key was reused for a different request."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -12,8 +13,9 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from .appkeys import MODERATION, SETTINGS
-from .errors import InvalidForm, MalformedRequest, UnsupportedContentType
-from .moderation import ClientInfo
+from .draft import Draft
+from .errors import InvalidForm, InvalidQuery, MalformedRequest, UnsupportedContentType
+from .formtoken import issue
 from .pages import accepted_page
 from .redirects import safe_redirect
 from .schemas import CommentAccepted, CommentForm
@@ -99,6 +101,15 @@ def validate(fields: Mapping[str, Any]) -> CommentForm:
         raise InvalidForm(errors) from exc
 
 
+@dataclass(frozen=True, slots=True)
+class ClientInfo:
+    """What the request says about its sender, beside the form."""
+
+    ip: str
+    user_agent: str
+    referer: str
+
+
 def client_info(request: web.Request, trusted: Sequence[IPNetwork]) -> ClientInfo:
     """The client's address (X-Forwarded-For only from a trusted proxy), User-Agent and Referer."""
     return ClientInfo(
@@ -147,6 +158,28 @@ def idempotency_key(request: web.Request) -> str | None:
     return key
 
 
+def draft_of(
+    form: CommentForm, fields: Mapping[str, Any], client: ClientInfo, token_field: str
+) -> Draft:
+    """The validated form, with the client's details and every other posted text field."""
+    texts = {name: value for name, value in fields.items() if isinstance(value, str)}
+    token = texts.get(token_field, "").strip()
+    return Draft(
+        content=form.comment,
+        author=form.author,
+        email=form.email,
+        url=form.url,
+        post_id=form.post_id,
+        parent_id=form.parent_id,
+        ip=client.ip,
+        user_agent=client.user_agent,
+        referer=client.referer,
+        form_token=token or None,
+        cookies_consent=form.cookies_consent,
+        fields=texts,
+    )
+
+
 async def post_comment(request: web.Request) -> web.StreamResponse:
     """The "Leave a Reply" form posts here."""
     settings = request.app[SETTINGS]
@@ -156,9 +189,9 @@ async def post_comment(request: web.Request) -> web.StreamResponse:
     if isinstance(back := fields.get("redirect_to"), str):
         request[BACK_TO] = back
     form = validate(fields)
-    submitted = await request.app[MODERATION].submit(
-        form, client_info(request, settings.trusted_proxies), key
-    )
+    client = client_info(request, settings.trusted_proxies)
+    draft = draft_of(form, fields, client, settings.form_token_field)
+    submitted = await request.app[MODERATION].submit(draft, key)
     headers = {"Idempotent-Replayed": "true"} if submitted.replayed else {}
     if request[WANTS_HTML]:
         return _browser_answer(request, form, submitted.answer, headers)
@@ -182,4 +215,24 @@ def _browser_answer(
         return web.Response(status=303, headers={**headers, "Location": location})
     return web.Response(
         status=201, text=accepted_page(answer), content_type="text/html", headers=headers
+    )
+
+
+async def form_token(request: web.Request) -> web.Response:
+    """GET /form-token?post=ID: the signed, timed token the form on that post sends back."""
+    post = request.query.get("post", "")
+    if not (post.isascii() and post.isdigit() and 0 < int(post) < 2**63):
+        raise InvalidQuery("post must be the number of the post the form is on")
+    settings = request.app[SETTINGS]
+    moderation = request.app[MODERATION]
+    rules = await moderation.rules()
+    body = {
+        "field": settings.form_token_field,
+        "token": issue(await moderation.secret(), int(post)),
+        "honeypot_field": rules.config.honeypot_field,
+        "min_seconds": rules.config.min_submit_seconds,
+        "expires_in": rules.config.form_token_max_age,
+    }
+    return web.Response(
+        body=orjson.dumps(body), content_type=JSON, headers={"Cache-Control": "no-store"}
     )

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from .schemas import Status
 
 
-def digest(value: str) -> str:
+def digest(*parts: str) -> str:
     """A short, stable, non-reversible name part for values that must not appear in key names."""
-    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    joined = "\x1f".join(parts)
+    return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +21,7 @@ class Keys:
     prefix: str = "replyguard:"
 
     def comment(self, comment_id: str) -> str:
-        """Hash with the comment's ``status``, ``rev`` and ``record`` (JSON)."""
+        """Hash: ``status``, ``rev``, ``post``, ``record`` (JSON), stream entry ids, last action."""
         return f"{self.prefix}comment:{comment_id}"
 
     def queue(self, status: Status) -> str:
@@ -46,3 +47,43 @@ class Keys:
     def secret(self) -> str:
         """The generated server secret, when none is configured."""
         return f"{self.prefix}secret"
+
+    def trusted_author(self, author: str, email: str) -> str:
+        """Set once a comment by this name and e-mail address was approved."""
+        return f"{self.prefix}author:{digest(author.strip().lower(), email.strip().lower())}"
+
+    def duplicate(self, post_id: int, parent_id: str, who: str, content: str) -> str:
+        """The id of a comment with this content, by this author (or e-mail), on this thread."""
+        return f"{self.prefix}dup:{digest(str(post_id), parent_id, who.strip().lower(), content)}"
+
+    def flood_address(self, ip_hash: str) -> str:
+        """Exists for a few seconds after a comment from this address."""
+        return f"{self.prefix}flood:ip:{ip_hash}"
+
+    def flood_email(self, email: str) -> str:
+        """Exists for a few seconds after a comment from this e-mail address."""
+        return f"{self.prefix}flood:email:{digest(email.strip().lower())}"
+
+    def rate(self, ip_hash: str) -> str:
+        """Sorted set of this address's recent comments, scored by time (sliding window)."""
+        return f"{self.prefix}rate:ip:{ip_hash}"
+
+    def by_email(self, email: str) -> str:
+        """Set of the ids of every comment by one e-mail address (for erasure)."""
+        return f"{self.prefix}email:{digest(email.strip().lower())}"
+
+    def expiry(self) -> str:
+        """Sorted set of spam and rejected comment ids, scored by when they expire."""
+        return f"{self.prefix}expiry"
+
+    def post(self, post_id: int) -> str:
+        """Hash of one post's settings: ``closed``, ``moderate_all``."""
+        return f"{self.prefix}post:{post_id}"
+
+    def rules(self) -> str:
+        """JSON of the rule settings moderators changed at runtime."""
+        return f"{self.prefix}rules"
+
+    def rules_version(self) -> str:
+        """Counter bumped on every rule change, so every worker reloads at once."""
+        return f"{self.prefix}rules:version"

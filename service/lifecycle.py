@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
+
 from classifier.scorer import Scorer
 
 from .appkeys import METRICS, MODERATION, SCORER, SETTINGS, STORE
+from .errors import StoreUnavailable
 from .keys import Keys
 from .moderation import Moderation
-from .policy import Thresholds
+from .rules import default_rules
 from .scoring import BatchScorer
-from .settings import Settings
 from .store import Store, opened
 
 log = logging.getLogger(__name__)
@@ -51,28 +53,25 @@ async def model_context(app: web.Application) -> AsyncIterator[None]:
             executor=executor,
             observe=metrics.observe_scoring,
         )
-        secret = settings.secret_key.get_secret_value().encode() if settings.secret_key else None
         app[MODERATION] = Moderation(
-            app[STORE],
-            batcher,
-            thresholds(settings, scorer),
-            metrics,
-            settings.idempotency_ttl,
-            ip_secret=secret,
+            app[STORE], batcher, settings, default_rules(settings, scorer.thresholds), metrics
         )
         yield
 
 
-def thresholds(settings: Settings, scorer: Scorer) -> Thresholds:
-    """The operator's thresholds where set, else the ones chosen when the model was trained."""
-    chosen = scorer.thresholds
+async def janitor_context(app: web.Application) -> AsyncIterator[None]:
+    """Once a minute, drop expired spam and rejected comments from their queues."""
 
-    def pick(configured: float | None, name: str) -> float:
-        return configured if configured is not None else float(chosen[name])
+    async def sweep() -> None:
+        while True:
+            await asyncio.sleep(60)
+            try:
+                await app[STORE].sweep_expired()
+            except StoreUnavailable:
+                log.warning("expiry sweep skipped: Redis unavailable")
 
-    return Thresholds(
-        spam_hold=pick(settings.spam_hold, "spam_hold"),
-        spam=pick(settings.spam_threshold, "spam"),
-        abuse_hold=pick(settings.abuse_hold, "abuse_hold"),
-        abuse_reject=pick(settings.abuse_reject, "abuse_reject"),
-    )
+    task = asyncio.create_task(sweep())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

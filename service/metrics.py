@@ -47,6 +47,12 @@ class Metrics:
             ["status", "reason"],
             registry=reg,
         )
+        self.shadow_decisions = Counter(
+            "replyguard_shadow_decisions",
+            "In shadow mode: what the rules would have decided, by status.",
+            ["would_be"],
+            registry=reg,
+        )
         self.scoring_seconds = Histogram(
             "replyguard_scoring_seconds",
             "Time to score one batch of comments with both models.",
@@ -63,6 +69,18 @@ class Metrics:
             "replyguard_moderator_actions",
             "Moderator actions applied, by action.",
             ["action"],
+            registry=reg,
+        )
+        self.akismet_checks = Counter(
+            "replyguard_akismet_checks",
+            "Akismet-compatible comment-check answers, by result (ham, spam, discard).",
+            ["result"],
+            registry=reg,
+        )
+        self.akismet_feedback = Counter(
+            "replyguard_akismet_feedback",
+            "Akismet-compatible submit-spam and submit-ham calls, by label.",
+            ["label"],
             registry=reg,
         )
         self.store_errors = Counter(

@@ -23,8 +23,10 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _STATUS: dict[type[errors.ReplyguardError], int] = {
     errors.MalformedRequest: 400,
     errors.NotAuthenticated: 401,
+    errors.Forbidden: 403,
     errors.NotFound: 404,
     errors.Conflict: 409,
+    errors.TooFast: 429,
     errors.UnsupportedContentType: 415,
     errors.InvalidForm: 422,
     errors.InvalidQuery: 422,
@@ -99,7 +101,13 @@ def _error_response(request: web.Request, exc: errors.ReplyguardError) -> web.Re
         log.warning("unavailable", extra={"reason": exc.message})
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="replyguard"'
-    body = {"errors": exc.errors} if isinstance(exc, errors.InvalidForm) else {"error": exc.message}
+    if isinstance(exc, errors.TooFast):
+        headers["Retry-After"] = str(exc.retry_after)
+    body: dict[str, object] = (
+        {"errors": exc.errors} if isinstance(exc, errors.InvalidForm) else {"error": exc.message}
+    )
+    if isinstance(exc, errors.Duplicate):
+        body["id"] = exc.comment_id
     if request.get(WANTS_HTML):
         messages = exc.errors if isinstance(exc, errors.InvalidForm) else {"error": exc.message}
         origins = request.app[SETTINGS].allowed_origins

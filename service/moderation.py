@@ -1,33 +1,43 @@
-"""A submitted comment's way through signals, model scores, the policy and the store."""
+"""A comment's way through the rules, the models, the policy and the store."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import orjson
+
 from classifier.scorer import CommentInput
 from classifier.scorer import Scores as ModelScores
 
-from .errors import IdempotencyMismatch
+from .draft import Draft
+from .errors import Duplicate, Forbidden, IdempotencyMismatch, TooFast
+from .formtoken import TokenCheck, TokenState, check
 from .ids import new_id
 from .metrics import Metrics
-from .policy import Thresholds, decide
-from .schemas import CommentAccepted, CommentForm, CommentRecord, Contribution, Scores, Status
+from .policy import Decision, decide
+from .rules import RuleConfig, RuleSet, apply_overrides
+from .schemas import CommentAccepted, CommentRecord, Contribution, Scores, Status
 from .scoring import BatchScorer
+from .settings import Settings
 from .signals import read_signals
-from .store import Store
+from .store import Context, Limits, Store, Submission
+
+CLOSED = "Sorry, comments are closed for this item."
+UNAPPROVED_PARENT = "Sorry, replies to unapproved comments are not allowed."
 
 
 @dataclass(frozen=True, slots=True)
-class ClientInfo:
-    """What the request says about its sender, beside the form."""
+class Judgement:
+    """Everything decided about a draft: the scores with their explanations, and the decision."""
 
-    ip: str
-    user_agent: str
-    referer: str
+    model: ModelScores
+    scores: Scores
+    decision: Decision
+    rules_version: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,57 +55,67 @@ class Moderation:
         self,
         store: Store,
         scorer: BatchScorer,
-        thresholds: Thresholds,
+        settings: Settings,
+        defaults: RuleConfig,
         metrics: Metrics,
-        idempotency_ttl: int,
-        ip_secret: bytes | None = None,
     ) -> None:
         self.store = store
         self.scorer = scorer
-        self.thresholds = thresholds
+        self.settings = settings
+        self.defaults = defaults
         self.metrics = metrics
-        self.idempotency_ttl = idempotency_ttl
-        self._ip_secret = ip_secret
+        configured = settings.secret_key
+        self._secret = configured.get_secret_value().encode() if configured else None
+        self._rules = RuleSet.build(defaults, 0, frozenset())
 
-    async def submit(
-        self, form: CommentForm, client: ClientInfo, idempotency_key: str | None = None
-    ) -> Submitted:
-        """Score, decide and store one comment; the answer is given only once Redis has it."""
-        fingerprint = hashlib.sha256(form.model_dump_json().encode()).hexdigest()
-        if idempotency_key is not None:
-            prior = await self.store.idempotent_answer(idempotency_key)
-            if prior is not None:
-                return _replay(prior, fingerprint)
+    async def secret(self) -> bytes:
+        """The key of IP hashes and form tokens: configured, or shared through Redis."""
+        if self._secret is None:
+            self._secret = await self.store.server_secret()
+        return self._secret
 
-        model_scores = await self.scorer.score(
-            CommentInput(comment=form.comment, author=form.author, email=form.email, url=form.url)
+    async def rules(self, version: int | None = None) -> RuleSet:
+        """The rules in force, reloaded from Redis when another worker changed them."""
+        if version is None or version != self._rules.version:
+            stored_version, overrides = await self.store.rules()
+            config = apply_overrides(self.defaults, overrides)
+            self._rules = RuleSet.build(config, stored_version, frozenset(overrides))
+        return self._rules
+
+    async def hash_ip(self, ip: str) -> str:
+        """Addresses are kept as a keyed hash: enough to match floods, not to find people."""
+        return hmac.new(await self.secret(), ip.encode(), hashlib.sha256).hexdigest()[:32]
+
+    async def submit(self, draft: Draft, idempotency_key: str | None = None) -> Submitted:
+        """Check, score, decide and store one comment; answered only once Redis has it."""
+        fingerprint = hashlib.sha256(orjson.dumps(_fingerprint(draft))).hexdigest()
+        sub = Submission(
+            post_id=draft.post_id,
+            parent_id=draft.parent_id,
+            author=draft.author,
+            email=draft.email,
+            content=draft.content,
+            ip_hash=await self.hash_ip(draft.ip),
+            idempotency_key=idempotency_key,
         )
-        scores = Scores(spam=model_scores.spam, abuse=model_scores.abuse)
-        decision = decide(scores, read_signals(form), self.thresholds)
-        record = CommentRecord(
-            id=new_id(),
-            post_id=form.post_id,
-            parent_id=form.parent_id,
-            author=form.author,
-            email=form.email,
-            url=form.url,
-            content=form.comment,
-            cookies_consent=form.cookies_consent,
-            ip_hash=await self._hash_ip(client.ip),
-            user_agent=client.user_agent,
-            referer=client.referer,
-            created_at=datetime.now(UTC),
-            status=decision.status,
-            decided_status=decision.status,
-            scores=scores,
-            reasons=list(decision.reasons),
-            explanations=_explanations(model_scores),
-            model_version=self.scorer.version,
+        context = await self.store.context(sub)
+        if context.prior_answer is not None:
+            return _replay(context.prior_answer, fingerprint)
+        rules = await self.rules(context.rules_version)
+        _refuse_early(draft, context, rules.config)
+        token = check(
+            await self.secret(),
+            draft.form_token,
+            draft.post_id,
+            rules.config.min_submit_seconds,
+            rules.config.form_token_max_age,
         )
+        judgement = await self.judge(draft, rules, context, token)
+        record = self._record(draft, sub.ip_hash, judgement)
         answer = CommentAccepted(
             id=record.id,
             status=record.status,
-            scores=scores,
+            scores=record.scores,
             reasons=record.reasons,
             model_version=record.model_version,
         )
@@ -104,19 +124,109 @@ class Moderation:
             stored = orjson.dumps(
                 {"fingerprint": fingerprint, "answer": answer.model_dump(mode="json")}
             )
-            idempotency = (idempotency_key, stored, self.idempotency_ttl)
-        prior = await self.store.create(record, idempotency)
-        if prior is not None:  # a concurrent request with the same key won the race
-            return _replay(prior, fingerprint)
-        for reason in record.reasons:
-            self.metrics.decisions.labels(record.status.value, reason.code).inc()
+            idempotency = (idempotency_key, stored, self.settings.idempotency_ttl)
+        created = await self.store.create(record, sub, self._limits(rules.config), idempotency)
+        if created.outcome == "replay":
+            return _replay(created.detail, fingerprint)
+        if created.outcome == "duplicate":
+            raise Duplicate(created.detail.decode())
+        if created.outcome in ("flood", "rate"):
+            raise TooFast(math.ceil(int(created.detail) / 1000))
+        self._count(judgement.decision)
         return Submitted(answer)
 
-    async def _hash_ip(self, ip: str) -> str:
-        """Addresses are kept only as a keyed hash: enough to match floods, not to find people."""
-        if self._ip_secret is None:
-            self._ip_secret = await self.store.server_secret()
-        return hmac.new(self._ip_secret, ip.encode(), hashlib.sha256).hexdigest()[:32]
+    async def judge(
+        self, draft: Draft, rules: RuleSet, context: Context, token: TokenCheck
+    ) -> Judgement:
+        """Score a draft and decide on it, without storing anything."""
+        model = await self.scorer.score(
+            CommentInput(
+                comment=draft.content, author=draft.author, email=draft.email, url=draft.url
+            )
+        )
+        scores = Scores(spam=model.spam, abuse=model.abuse)
+        signals = read_signals(
+            draft,
+            rules,
+            token,
+            trusted_author=context.trusted_author,
+            post_moderated=context.post.moderate_all,
+        )
+        decision = decide(scores, signals, rules.config.thresholds())
+        return Judgement(model, scores, decision, rules.version)
+
+    async def check_only(self, draft: Draft) -> Judgement:
+        """The decision /comments would make, with nothing stored (the Akismet API)."""
+        sub = Submission(
+            draft.post_id,
+            draft.parent_id,
+            draft.author,
+            draft.email,
+            draft.content,
+            await self.hash_ip(draft.ip),
+        )
+        context = await self.store.context(sub)
+        rules = await self.rules(context.rules_version)
+        return await self.judge(draft, rules, context, TokenCheck(TokenState.NOT_CHECKED))
+
+    def _record(self, draft: Draft, ip_hash: str, judgement: Judgement) -> CommentRecord:
+        decision = judgement.decision
+        return CommentRecord(
+            id=new_id(),
+            post_id=draft.post_id,
+            parent_id=draft.parent_id,
+            author=draft.author,
+            email=draft.email,
+            url=draft.url,
+            content=draft.content,
+            cookies_consent=draft.cookies_consent,
+            ip_hash=ip_hash,
+            ip=draft.ip if self.settings.store_raw_ip else None,
+            user_agent=draft.user_agent,
+            referer=draft.referer,
+            created_at=datetime.now(UTC),
+            status=decision.status,
+            decided_status=decision.decided,
+            scores=judgement.scores,
+            reasons=list(decision.reasons),
+            explanations=explanations(judgement.model),
+            model_version=self.scorer.version,
+        )
+
+    def _limits(self, config: RuleConfig) -> Limits:
+        return Limits(
+            duplicate_seconds=self.settings.duplicate_days * 86400,
+            flood_ms=int(config.flood_seconds * 1000),
+            rate_per_minute=config.rate_limit_per_minute,
+            retention_seconds=self.settings.retention_days * 86400,
+        )
+
+    def _count(self, decision: Decision) -> None:
+        for reason in decision.reasons:
+            self.metrics.decisions.labels(decision.status.value, reason.code).inc()
+        if decision.decided is not decision.status:
+            self.metrics.shadow_decisions.labels(decision.decided.value).inc()
+
+
+def _refuse_early(draft: Draft, context: Context, config: RuleConfig) -> None:
+    """The refusals that need no model: WordPress's order (closed, parent, duplicate, flood)."""
+    if context.post.closed:
+        raise Forbidden(CLOSED)
+    if draft.parent_id is not None and (
+        context.parent_status != Status.APPROVED.value or context.parent_post != draft.post_id
+    ):
+        raise Forbidden(UNAPPROVED_PARENT)
+    if context.duplicate_of is not None:
+        raise Duplicate(context.duplicate_of)
+    if context.flood_ms > 0 and config.flood_seconds > 0:
+        raise TooFast(math.ceil(context.flood_ms / 1000))
+    limit = config.rate_limit_per_minute
+    if limit and context.recent_from_address >= limit:
+        raise TooFast(math.ceil(context.rate_retry_ms / 1000))
+
+
+def _fingerprint(draft: Draft) -> list[object]:
+    return [draft.content, draft.author, draft.email, draft.url, draft.post_id, draft.parent_id]
 
 
 def _replay(stored: bytes, fingerprint: str) -> Submitted:
@@ -128,14 +238,10 @@ def _replay(stored: bytes, fingerprint: str) -> Submitted:
     return Submitted(CommentAccepted.model_validate(data["answer"]), replayed=True)
 
 
-def _explanations(scores: ModelScores) -> dict[str, list[Contribution]]:
+def explanations(scores: ModelScores) -> dict[str, list[Contribution]]:
+    """The model's strongest reasons per head, as stored and shown to moderators."""
     return {
         head: [Contribution(feature=c.feature, weight=c.weight) for c in top]
         for head, top in (("spam", scores.spam_top), ("abuse", scores.abuse_top))
         if top
     }
-
-
-def approved_status(status: Status) -> bool:
-    """Whether a status is visible on the site."""
-    return status is Status.APPROVED

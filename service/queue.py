@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from aiohttp import web
 from pydantic import ValidationError
 
-from .appkeys import METRICS, MODERATORS, STORE
+from .appkeys import METRICS, MODERATORS, SETTINGS, STORE
 from .errors import Conflict, InvalidQuery, NotFound
 from .ids import is_id
 from .schemas import Action, CommentRecord, HistoryEntry, ModerationQuery, QueuePage, Status
@@ -56,12 +56,15 @@ async def act(request: web.Request) -> web.Response:
     comment_id = request.match_info["id"]
     if not is_id(comment_id):
         raise NotFound(f"No comment {comment_id}.")
-    record = await review(request.app[STORE], comment_id, action, name)
+    retention = request.app[SETTINGS].retention_days * 86400
+    record = await review(request.app[STORE], comment_id, action, name, retention)
     request.app[METRICS].moderator_actions.labels(action.value).inc()
     return _json(record)
 
 
-async def review(store: Store, comment_id: str, action: Action, by: str) -> CommentRecord:
+async def review(
+    store: Store, comment_id: str, action: Action, by: str, retention_seconds: int
+) -> CommentRecord:
     """Apply one moderator action, unless someone else changed the comment since it was read."""
     stored = await store.get(comment_id)
     if stored is None:
@@ -85,7 +88,8 @@ async def review(store: Store, comment_id: str, action: Action, by: str) -> Comm
             stream_event=stream_event(old, new),
             feedback_label=feedback_label(stored.record.decided_status, action),
             action_id=secrets.token_hex(8),
-        )
+        ),
+        retention_seconds,
     )
     if outcome == "missing":
         raise NotFound(f"No comment {comment_id}.")

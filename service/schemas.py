@@ -51,7 +51,7 @@ MSG_EMAIL_LONG = "Your email address is too long."
 MSG_URL_LONG = "Your URL is too long."
 MSG_COMMENT_LONG = "Your comment is too long."
 MSG_POST_ID = "Please say which post this comment is for (comment_post_ID)."
-MSG_PARENT = "comment_parent must be the number of the comment replied to, or 0."
+MSG_PARENT = "comment_parent must be the id of the comment replied to, or 0."
 MSG_TEXT = "must be text"
 
 # WordPress's limits (wp_get_comment_fields_max_lengths): characters, except bytes for the comment.
@@ -98,7 +98,7 @@ class CommentForm(BaseModel):
     email: str = ""
     url: str = ""
     post_id: int = Field(default=0, alias="comment_post_ID")
-    parent_id: int = Field(default=0, alias="comment_parent")
+    parent_id: str | None = Field(default=None, alias="comment_parent")
     cookies_consent: bool = Field(default=False, alias="wp-comment-cookies-consent")
     redirect_to: str | None = None
 
@@ -149,10 +149,18 @@ class CommentForm(BaseModel):
 
     @field_validator("parent_id", mode="before")
     @classmethod
-    def _parent_id(cls, value: Any) -> int:
-        if value is None or value == "":
-            return 0
-        return _whole_number(value, MSG_PARENT, minimum=0)
+    def _parent_id(cls, value: Any) -> str | None:
+        # 0 means no parent; otherwise the id of the comment replied to (ours, or a number).
+        if isinstance(value, int) and not isinstance(value, bool):
+            return None if value == 0 else str(_whole_number(value, MSG_PARENT, minimum=1))
+        if not isinstance(value, str) and value is not None:
+            raise _fail(MSG_PARENT)
+        text = (value or "").strip()
+        if text in ("", "0"):
+            return None
+        if not (text.isascii() and text.isalnum() and len(text) <= 32):
+            raise _fail(MSG_PARENT)
+        return text.upper()
 
     @field_validator("cookies_consent", mode="before")
     @classmethod
@@ -204,13 +212,14 @@ class CommentRecord(BaseModel):
 
     id: str
     post_id: int
-    parent_id: int
+    parent_id: str | None
     author: str
     email: str
     url: str
     content: str
     cookies_consent: bool
     ip_hash: str
+    ip: str | None = None
     user_agent: str
     referer: str
     created_at: datetime
@@ -250,6 +259,31 @@ class QueuePage(BaseModel):
 
     items: list[CommentRecord]
     next_cursor: str | None
+
+
+class PostSettings(BaseModel):
+    """One post's own rules, set by moderators."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    closed: bool = False
+    moderate_all: bool = False
+
+
+class EraseRequest(BaseModel):
+    """Whose comments and personal data to erase."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    email: Annotated[str, Field(min_length=3, max_length=MAX_EMAIL)]
+
+
+class EraseResult(BaseModel):
+    """What an erasure removed."""
+
+    email: str
+    erased: int
+    retracted: int
 
 
 class ModerationQuery(BaseModel):

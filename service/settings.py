@@ -14,9 +14,9 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def _split(value: Any) -> Any:
-    """Comma-separated environment values become lists; lists pass through."""
+    """Values separated by commas or new lines become lists; lists pass through."""
     if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
+        return [part.strip() for part in value.replace("\n", ",").split(",") if part.strip()]
     return value
 
 
@@ -63,6 +63,23 @@ class Settings(BaseSettings):
     abuse_reject: float | None = Field(default=None, ge=0, le=1)
     scoring_batch_max: int = Field(default=256, ge=1)
 
+    # Rules (defaults; moderators can change them at runtime through /moderation/rules).
+    moderation_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    disallowed_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    max_links: int = Field(default=2, ge=1)
+    honeypot_field: str = Field(default="rg_website", min_length=1, max_length=64)
+    form_token_field: str = Field(default="rg_token", min_length=1, max_length=64)
+    min_submit_seconds: float = Field(default=3.0, ge=0)
+    form_token_max_age: int = Field(default=24 * 3600, ge=60)
+    token_failure: Literal["hold", "spam", "ignore"] = "hold"
+    flood_seconds: float = Field(default=15.0, ge=0)
+    rate_limit_per_minute: int = Field(default=10, ge=0)
+    trusted_authors: bool = True
+    shadow_mode: Literal["off", "approve", "hold"] = "off"
+    duplicate_days: int = Field(default=90, ge=1)
+    retention_days: int = Field(default=15, ge=1)
+    store_raw_ip: bool = False
+
     # Logs.
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -79,7 +96,14 @@ class Settings(BaseSettings):
             tokens[name.strip()] = token.strip()
         return tokens
 
-    @field_validator("api_keys", "allowed_origins", "trusted_proxies", mode="before")
+    @field_validator(
+        "api_keys",
+        "allowed_origins",
+        "trusted_proxies",
+        "moderation_keys",
+        "disallowed_keys",
+        mode="before",
+    )
     @classmethod
     def _parse_list(cls, value: Any) -> Any:
         return _split(value)

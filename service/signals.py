@@ -1,11 +1,13 @@
-"""Rule signals read off the submitted form, before any decision is made."""
+"""Rule signals read off a comment before any decision is made."""
 
 from __future__ import annotations
 
 import re
 
+from .draft import Draft
+from .formtoken import TokenCheck
 from .policy import Signals
-from .schemas import CommentForm
+from .rules import RuleSet
 
 _ANCHOR = re.compile(r"""<a\s[^>]*?href\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
@@ -20,6 +22,31 @@ def count_links(text: str) -> int:
     return len(hrefs) + len(extra)
 
 
-def read_signals(form: CommentForm) -> Signals:
-    """Every signal of one submission."""
-    return Signals(links=count_links(form.comment))
+def read_signals(
+    draft: Draft,
+    rules: RuleSet,
+    token: TokenCheck,
+    *,
+    trusted_author: bool,
+    post_moderated: bool,
+) -> Signals:
+    """Every rule signal of one comment. Keys are matched as WordPress does, against the
+    author, e-mail, URL, content, IP address and user agent."""
+    fields = {
+        "author": draft.author,
+        "email": draft.email,
+        "url": draft.url,
+        "content": draft.content,
+        "ip": draft.ip,
+        "user_agent": draft.user_agent,
+    }
+    return Signals(
+        links=count_links(draft.content),
+        honeypot=bool(draft.honeypot(rules.config.honeypot_field).strip()),
+        token=token.state,
+        token_age=token.age,
+        moderation_key=rules.moderation.first_match(fields),
+        disallowed_key=rules.disallowed.first_match(fields),
+        trusted_author=trusted_author,
+        post_moderated=post_moderated,
+    )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, ParamSpec, TypeVar
 
+import orjson
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
@@ -18,10 +19,11 @@ from redis.exceptions import RedisError
 
 from .errors import StoreUnavailable
 from .keys import Keys
-from .schemas import CommentRecord, Status
+from .schemas import CommentRecord, PostSettings, Status
 
 P = ParamSpec("P")
 T = TypeVar("T")
+RATE_WINDOW_MS = 60_000
 
 
 def _bytes(value: object) -> bytes:
@@ -48,6 +50,53 @@ def _guarded(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
             raise StoreUnavailable(f"Redis: {type(exc).__name__}: {exc}") from exc
 
     return wrapper
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """The identifying parts of a new comment that the rules look up."""
+
+    post_id: int
+    parent_id: str | None
+    author: str
+    email: str
+    content: str
+    ip_hash: str
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What Redis knows about a submission before it is decided (read in one round trip)."""
+
+    rules_version: int
+    post: PostSettings
+    parent_status: str | None
+    parent_post: int | None
+    trusted_author: bool
+    duplicate_of: str | None
+    flood_ms: int
+    recent_from_address: int
+    rate_retry_ms: int
+    prior_answer: bytes | None
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The time-based limits the create script enforces atomically."""
+
+    duplicate_seconds: int
+    flood_ms: int
+    rate_per_minute: int
+    retention_seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    """What the create script did: ``created``, ``replay``, ``duplicate``, ``flood`` or ``rate``."""
+
+    outcome: str
+    detail: bytes = b""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +130,7 @@ class Store:
         self.keys = keys
         self._create = redis.register_script(_lua("create_comment.lua"))
         self._moderate = redis.register_script(_lua("moderate.lua"))
+        self._erase = redis.register_script(_lua("erase_comment.lua"))
 
     @_guarded
     async def ping(self) -> float:
@@ -98,35 +148,102 @@ class Store:
             raise StoreUnavailable("the server secret vanished; try again")
         return _bytes(value)
 
+    def _duplicate_keys(self, sub: Submission) -> tuple[str, str]:
+        parent = sub.parent_id or "0"
+        return (
+            self.keys.duplicate(sub.post_id, parent, "a:" + sub.author, sub.content),
+            self.keys.duplicate(sub.post_id, parent, "e:" + sub.email, sub.content),
+        )
+
     @_guarded
-    async def idempotent_answer(self, key: str) -> bytes | None:
-        """The answer stored for an Idempotency-Key, if any."""
-        value = await self.redis.get(self.keys.idempotency(key))
-        return None if value is None else _bytes(value)
+    async def context(self, sub: Submission) -> Context:
+        """Rules version, post settings, parent, trusted author, duplicate, flood and rate
+        state, and any earlier Idempotency-Key answer, in one pipelined round trip."""
+        keys = self.keys
+        dup_author, dup_email = self._duplicate_keys(sub)
+        now_ms = int(time.time() * 1000)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.get(keys.rules_version())
+            pipe.hmget(keys.post(sub.post_id), ["closed", "moderate_all"])
+            pipe.hmget(keys.comment(sub.parent_id or "-"), ["status", "post"])
+            pipe.exists(keys.trusted_author(sub.author, sub.email))
+            pipe.get(dup_author)
+            pipe.get(dup_email)
+            pipe.pttl(keys.flood_address(sub.ip_hash))
+            pipe.pttl(keys.flood_email(sub.email))
+            pipe.zcount(keys.rate(sub.ip_hash), now_ms - RATE_WINDOW_MS, "+inf")
+            pipe.zrangebyscore(
+                keys.rate(sub.ip_hash), now_ms - RATE_WINDOW_MS, "+inf", 0, 1, withscores=True
+            )
+            pipe.get(keys.idempotency(sub.idempotency_key or ""))
+            (
+                version,
+                post,
+                parent,
+                trusted,
+                dup_a,
+                dup_e,
+                flood_a,
+                flood_e,
+                recent,
+                oldest,
+                prior,
+            ) = await pipe.execute()
+        return Context(
+            rules_version=int(version or 0),
+            post=PostSettings(closed=post[0] == b"1", moderate_all=post[1] == b"1"),
+            parent_status=_str(parent[0]) if sub.parent_id and parent[0] else None,
+            parent_post=int(parent[1]) if sub.parent_id and parent[1] else None,
+            trusted_author=bool(trusted),
+            duplicate_of=_str(dup_a or dup_e) if (dup_a or dup_e) else None,
+            flood_ms=max(int(flood_a), int(flood_e), 0),
+            recent_from_address=int(recent),
+            rate_retry_ms=int(oldest[0][1]) + RATE_WINDOW_MS - now_ms if oldest else 0,
+            prior_answer=_bytes(prior) if sub.idempotency_key and prior is not None else None,
+        )
 
     @_guarded
     async def create(
         self,
         record: CommentRecord,
+        sub: Submission,
+        limits: Limits,
         idempotency: tuple[str, bytes, int] | None = None,
-    ) -> bytes | None:
-        """Write a comment, its queue entry and stream event in one atomic step.
-
-        Returns None when stored, or the earlier answer when the Idempotency-Key was already used
-        (then nothing is written). Safe to retry: a repeated call for the same id writes nothing.
-        """
-        keys = [
-            self.keys.comment(record.id),
-            self.keys.queue(record.status),
-            self.keys.approved_stream(),
+    ) -> Created:
+        """Write a comment and everything that goes with it in one atomic step, unless an
+        earlier answer, a duplicate, a flood or the rate limit stops it. Safe to retry."""
+        keys = self.keys
+        dup_author, dup_email = self._duplicate_keys(sub)
+        key_list = [
+            keys.comment(record.id),
+            keys.queue(record.status),
+            keys.approved_stream(),
+            keys.trusted_author(record.author, record.email),
+            dup_author,
+            dup_email,
+            keys.flood_address(sub.ip_hash),
+            keys.flood_email(sub.email),
+            keys.rate(sub.ip_hash),
+            keys.by_email(record.email),
+            keys.expiry(),
         ]
-        args: list[Any] = [record.id, record.status.value, record.model_dump_json()]
+        args: list[Any] = [
+            record.id,
+            record.status.value,
+            record.model_dump_json(),
+            record.post_id,
+            limits.duplicate_seconds,
+            limits.flood_ms,
+            limits.rate_per_minute,
+            RATE_WINDOW_MS,
+            limits.retention_seconds,
+        ]
         if idempotency is not None:
             key, answer, ttl = idempotency
-            keys.append(self.keys.idempotency(key))
+            key_list.append(keys.idempotency(key))
             args += [answer, ttl]
-        prior = await self._create(keys=keys, args=args)
-        return None if prior is None else _bytes(prior)
+        reply = await self._create(keys=key_list, args=args)
+        return Created(_str(reply[0]), _bytes(reply[1]) if len(reply) > 1 else b"")
 
     @_guarded
     async def get(self, comment_id: str) -> StoredComment | None:
@@ -137,7 +254,7 @@ class Store:
         return StoredComment(CommentRecord.model_validate_json(raw), _str(rev))
 
     @_guarded
-    async def transition(self, change: Transition) -> str:
+    async def transition(self, change: Transition, retention_seconds: int) -> str:
         """Apply a moderator action if the comment is still at ``expected_rev``.
 
         Returns "ok", "conflict" (someone else changed it first) or "missing".
@@ -151,6 +268,8 @@ class Store:
                 self.keys.approved_stream(),
                 self.keys.audit_stream(),
                 self.keys.feedback_stream(),
+                self.keys.trusted_author(record.author, record.email),
+                self.keys.expiry(),
             ],
             args=[
                 record.id,
@@ -164,6 +283,7 @@ class Store:
                 change.old_status.value,
                 change.feedback_label,
                 change.action_id,
+                retention_seconds,
             ],
         )
         return _str(outcome)
@@ -203,6 +323,137 @@ class Store:
                 pipe.zcard(self.keys.queue(status))
             counts = await pipe.execute()
         return dict(zip(Status, (int(c) for c in counts), strict=True))
+
+    @_guarded
+    async def sweep_expired(self, batch: int = 1000) -> int:
+        """Drop expired spam and rejected comments from their queues; returns how many."""
+        now_ms = int(time.time() * 1000)
+        expired = await self.redis.zrangebyscore(self.keys.expiry(), "-inf", now_ms, 0, batch)
+        if not expired:
+            return 0
+        async with self.redis.pipeline(transaction=True) as pipe:
+            for status in (Status.SPAM, Status.REJECTED):
+                pipe.zrem(self.keys.queue(status), *expired)
+            pipe.zrem(self.keys.expiry(), *expired)
+            await pipe.execute()
+        return len(expired)
+
+    # Settings kept in Redis ----------------------------------------------------------------
+
+    @_guarded
+    async def rules(self) -> tuple[int, dict[str, Any]]:
+        """The runtime rule overrides and their version."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.get(self.keys.rules_version())
+            pipe.get(self.keys.rules())
+            version, raw = await pipe.execute()
+        return int(version or 0), (orjson.loads(raw) if raw else {})
+
+    @_guarded
+    async def save_rules(self, overrides: dict[str, Any], moderator: str, at: str) -> int:
+        """Replace the overrides, bump the version (every worker reloads) and audit it."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(self.keys.rules(), orjson.dumps(overrides))
+            pipe.incr(self.keys.rules_version())
+            pipe.xadd(
+                self.keys.audit_stream(),
+                {
+                    "id": "",
+                    "action": "rules",
+                    "by": moderator,
+                    "at": at,
+                    "from": "",
+                    "to": orjson.dumps(overrides),
+                },
+                maxlen=1_000_000,
+                approximate=True,
+            )
+            _, version, _ = await pipe.execute()
+        return int(version)
+
+    @_guarded
+    async def post_settings(self, post_id: int) -> PostSettings:
+        closed, moderate_all = await self.redis.hmget(
+            self.keys.post(post_id), ["closed", "moderate_all"]
+        )
+        return PostSettings(closed=closed == b"1", moderate_all=moderate_all == b"1")
+
+    @_guarded
+    async def save_post_settings(self, post_id: int, settings: PostSettings) -> None:
+        await self.redis.hset(
+            self.keys.post(post_id),
+            mapping={
+                "closed": "1" if settings.closed else "0",
+                "moderate_all": "1" if settings.moderate_all else "0",
+            },
+        )
+
+    @_guarded
+    async def audit(self, action: str, moderator: str, at: str, target: str, detail: str) -> None:
+        """Record an action that is not a comment's status change."""
+        await self.redis.xadd(
+            self.keys.audit_stream(),
+            {"id": target, "action": action, "by": moderator, "at": at, "from": "", "to": detail},
+            maxlen=1_000_000,
+            approximate=True,
+        )
+
+    @_guarded
+    async def akismet_feedback(
+        self, label: str, at: str, blog: str, fields: dict[str, str]
+    ) -> None:
+        """A submit-spam or submit-ham call, kept on the feedback stream."""
+        await self.redis.xadd(
+            self.keys.feedback_stream(),
+            {
+                "id": "",
+                "label": label,
+                "by": f"akismet:{blog}",
+                "at": at,
+                "comment": orjson.dumps(fields),
+            },
+            maxlen=1_000_000,
+            approximate=True,
+        )
+
+    # Erasure -------------------------------------------------------------------------------
+
+    @_guarded
+    async def comment_ids_by_email(self, email: str) -> list[str]:
+        return sorted(_str(i) for i in await self.redis.smembers(self.keys.by_email(email)))
+
+    @_guarded
+    async def erase(self, record: CommentRecord, erased: CommentRecord) -> str | None:
+        """Remove one comment and its personal data everywhere; returns its former status."""
+        keys = self.keys
+        dup_author, dup_email = self._duplicate_keys(
+            Submission(
+                record.post_id,
+                record.parent_id,
+                record.author,
+                record.email,
+                record.content,
+                record.ip_hash,
+            )
+        )
+        status = await self._erase(
+            keys=[
+                keys.comment(record.id),
+                keys.approved_stream(),
+                keys.feedback_stream(),
+                keys.expiry(),
+                keys.trusted_author(record.author, record.email),
+                dup_author,
+                dup_email,
+                *(keys.queue(s) for s in Status),
+            ],
+            args=[record.id, erased.model_dump_json()],
+        )
+        return None if status is None else _str(status)
+
+    @_guarded
+    async def forget_email(self, email: str) -> None:
+        await self.redis.delete(self.keys.by_email(email))
 
 
 def connect(url: str, timeout: float) -> Redis:

@@ -1,22 +1,71 @@
--- Store a new comment, its queue entry and (when approved) its stream event, all or nothing.
--- Returns the earlier answer when the Idempotency-Key was used before, else false.
--- KEYS[1] comment hash, KEYS[2] status queue, KEYS[3] approved stream, KEYS[4] idempotency key (optional)
--- ARGV[1] id, ARGV[2] status, ARGV[3] record JSON, ARGV[4] idempotency answer, ARGV[5] its TTL (s)
-if KEYS[4] then
-  local prior = redis.call('GET', KEYS[4])
+-- Store a new comment with everything that goes with it, all or nothing, after the checks that
+-- must be atomic across workers: an earlier answer to the same Idempotency-Key, a duplicate,
+-- a flood from the same address or e-mail, the per-address rate limit.
+-- Returns {'created'} | {'replay', answer} | {'duplicate', id} | {'flood', ms} | {'rate', ms}.
+--
+-- KEYS[1] comment hash      KEYS[2] status queue      KEYS[3] approved stream
+-- KEYS[4] trusted-author    KEYS[5] duplicate (author) KEYS[6] duplicate (e-mail)
+-- KEYS[7] flood (address)   KEYS[8] flood (e-mail)    KEYS[9] rate window (address)
+-- KEYS[10] e-mail index     KEYS[11] expiry schedule  KEYS[12] idempotency key (optional)
+-- ARGV[1] id  ARGV[2] status  ARGV[3] record JSON  ARGV[4] post id
+-- ARGV[5] duplicate TTL (s)  ARGV[6] flood window (ms)  ARGV[7] rate limit per window
+-- ARGV[8] rate window (ms)  ARGV[9] retention (s) for spam and rejected comments
+-- ARGV[10] idempotency answer  ARGV[11] its TTL (s)
+if KEYS[12] then
+  local prior = redis.call('GET', KEYS[12])
   if prior then
-    return prior
+    return {'replay', prior}
   end
 end
 if redis.call('EXISTS', KEYS[1]) == 1 then
-  return false -- a retry of a write that already happened
+  return {'created'} -- a retry of a write that already happened
 end
-redis.call('HSET', KEYS[1], 'status', ARGV[2], 'rev', '1', 'record', ARGV[3])
+local earlier = redis.call('GET', KEYS[5]) or redis.call('GET', KEYS[6])
+if earlier then
+  return {'duplicate', earlier}
+end
+local flood_ms = math.max(redis.call('PTTL', KEYS[7]), redis.call('PTTL', KEYS[8]))
+if flood_ms > 0 then
+  return {'flood', tostring(flood_ms)}
+end
+local now = redis.call('TIME')
+local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local limit, window = tonumber(ARGV[7]), tonumber(ARGV[8])
+if limit > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[9], '-inf', now_ms - window)
+  if redis.call('ZCARD', KEYS[9]) >= limit then
+    local oldest = redis.call('ZRANGE', KEYS[9], 0, 0, 'WITHSCORES')
+    return {'rate', tostring(math.max(1, tonumber(oldest[2]) + window - now_ms))}
+  end
+  redis.call('ZADD', KEYS[9], now_ms, ARGV[1])
+  redis.call('PEXPIRE', KEYS[9], window)
+end
+
+local status = ARGV[2]
+redis.call('HSET', KEYS[1], 'status', status, 'rev', '1', 'post', ARGV[4], 'record', ARGV[3])
 redis.call('ZADD', KEYS[2], 0, ARGV[1])
-if ARGV[2] == 'approved' then
-  redis.call('XADD', KEYS[3], '*', 'event', 'approved', 'id', ARGV[1], 'comment', ARGV[3])
+redis.call('SADD', KEYS[10], ARGV[1])
+local dup_ttl = tonumber(ARGV[5])
+local retention = tonumber(ARGV[9])
+if status == 'spam' or status == 'rejected' then
+  redis.call('EXPIRE', KEYS[1], retention)
+  redis.call('ZADD', KEYS[11], now_ms + retention * 1000, ARGV[1])
+  dup_ttl = math.min(dup_ttl, retention)
 end
-if KEYS[4] then
-  redis.call('SET', KEYS[4], ARGV[4], 'EX', tonumber(ARGV[5]))
+redis.call('SET', KEYS[5], ARGV[1], 'EX', dup_ttl)
+redis.call('SET', KEYS[6], ARGV[1], 'EX', dup_ttl)
+local flood = tonumber(ARGV[6])
+if flood > 0 then
+  redis.call('SET', KEYS[7], '1', 'PX', flood)
+  redis.call('SET', KEYS[8], '1', 'PX', flood)
 end
-return false
+if status == 'approved' then
+  local entry = redis.call('XADD', KEYS[3], '*', 'event', 'approved', 'id', ARGV[1],
+    'comment', ARGV[3])
+  redis.call('HSET', KEYS[1], 'entries', entry)
+  redis.call('SET', KEYS[4], '1')
+end
+if KEYS[12] then
+  redis.call('SET', KEYS[12], ARGV[10], 'EX', tonumber(ARGV[11]))
+end
+return {'created'}

@@ -147,7 +147,7 @@ def test_client_ip(remote: str, forwarded: list[str], expected: str) -> None:
         (
             {"comment_parent": "-1"},
             "comment_parent",
-            "comment_parent must be the number of the comment replied to, or 0.",
+            "comment_parent must be the id of the comment replied to, or 0.",
         ),
     ],
 )

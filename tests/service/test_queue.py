@@ -16,11 +16,13 @@ from service.keys import Keys
 from .conftest import bearer, form
 
 Client = TestClient[Any, Any]
+_serial = itertools.count()
 HELD = "Read this http://one.example and http://two.example and http://three.example today"
 
 
 async def held_comment(client: Client, **fields: str) -> str:
-    response = await client.post("/comments", data=form(comment=HELD, **fields))
+    comment = f"{HELD} ({next(_serial)})"
+    response = await client.post("/comments", data=form(comment=comment, **fields))
     body = await response.json()
     assert body["status"] == "pending", body
     return str(body["id"])

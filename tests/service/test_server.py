@@ -44,6 +44,9 @@ class Service:
             "REPLYGUARD_DATA_DIR": str(data_dir),
             "REPLYGUARD_MODERATOR_TOKENS": ",".join(f"{n}:{t}" for n, t in MODERATORS.items()),
             "REPLYGUARD_LOG_LEVEL": "INFO",
+            "REPLYGUARD_TOKEN_FAILURE": "ignore",
+            "REPLYGUARD_FLOOD_SECONDS": "0",
+            "REPLYGUARD_RATE_LIMIT_PER_MINUTE": "0",
         }
         self.process = subprocess.Popen(
             [
@@ -116,7 +119,9 @@ def test_two_workers_share_one_port(tmp_path: Path) -> None:
     service = Service(tmp_path / "var", workers=2)
     try:
         for i in range(20):
-            status, _ = _request(service.base + "/comments", form(author=f"Reader {i}"))
+            status, _ = _request(
+                service.base + "/comments", form(author=f"Reader {i}", comment=f"Point {i}.")
+            )
             assert status == 201
         status, page = _request(
             service.base + "/moderation/comments?status=approved&limit=100", headers=bearer()

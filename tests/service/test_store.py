@@ -11,16 +11,22 @@ from service.errors import StoreUnavailable
 from service.ids import new_id
 from service.keys import Keys
 from service.schemas import CommentRecord, Reason, Scores, Status
-from service.store import Store, Transition, opened
+from service.store import Created, Limits, Store, Submission, Transition, opened
 
 from ..conftest import free_port
+
+LIMITS = Limits(duplicate_seconds=3600, flood_ms=0, rate_per_minute=0, retention_seconds=3600)
+
+
+def submission(rec: CommentRecord) -> Submission:
+    return Submission(rec.post_id, rec.parent_id, rec.author, rec.email, rec.content, "ip")
 
 
 def record(status: Status = Status.PENDING, **changes: object) -> CommentRecord:
     values: dict[str, object] = {
         "id": new_id(),
         "post_id": 1,
-        "parent_id": 0,
+        "parent_id": None,
         "author": "Maria",
         "email": "maria@example.org",
         "url": "",
@@ -47,7 +53,7 @@ def store(redis_client: redis.asyncio.Redis, key_prefix: str) -> Store:
 
 async def test_create_writes_record_queue_and_stream_together(store: Store) -> None:
     rec = record(Status.APPROVED)
-    assert await store.create(rec) is None
+    assert (await store.create(rec, submission(rec), LIMITS)).outcome == "created"
     stored = await store.get(rec.id)
     assert stored is not None
     assert stored.record == rec
@@ -58,25 +64,28 @@ async def test_create_writes_record_queue_and_stream_together(store: Store) -> N
 
 async def test_repeated_create_writes_nothing_twice(store: Store) -> None:
     rec = record(Status.APPROVED)
-    await store.create(rec)
-    await store.create(rec)  # e.g. a retry after a lost reply
+    await store.create(rec, submission(rec), LIMITS)
+    again = await store.create(rec, submission(rec), LIMITS)  # a retry after a lost reply
+    assert again.outcome == "created"
     assert await store.redis.xlen(store.keys.approved_stream()) == 1
 
 
 async def test_idempotency_answer_is_kept_with_a_ttl(store: Store) -> None:
     first = record()
-    assert await store.create(first, ("key-1", b'{"answer": 1}', 3600)) is None
-    second = record()
-    assert await store.create(second, ("key-1", b'{"answer": 2}', 3600)) == b'{"answer": 1}'
+    created = await store.create(first, submission(first), LIMITS, ("key-1", b'{"a": 1}', 3600))
+    assert created.outcome == "created"
+    second = record(content="Something else")
+    replay = await store.create(second, submission(second), LIMITS, ("key-1", b'{"a": 2}', 3600))
+    assert replay == Created("replay", b'{"a": 1}')
     assert await store.get(second.id) is None
     ttl = await store.redis.ttl(store.keys.idempotency("key-1"))
     assert 3500 < ttl <= 3600
 
 
 async def test_pages_follow_arrival_order(store: Store) -> None:
-    records = [record() for _ in range(7)]
+    records = [record(content=f"Comment {i}") for i in range(7)]
     for rec in records:
-        await store.create(rec)
+        await store.create(rec, submission(rec), LIMITS)
     got: list[str] = []
     cursor = None
     while True:
@@ -89,7 +98,7 @@ async def test_pages_follow_arrival_order(store: Store) -> None:
 
 async def test_transition_is_compare_and_set(store: Store) -> None:
     rec = record()
-    await store.create(rec)
+    await store.create(rec, submission(rec), LIMITS)
     seen_by_ann = await store.get(rec.id)
     seen_by_bob = await store.get(rec.id)
     assert seen_by_ann is not None
@@ -108,10 +117,10 @@ async def test_transition_is_compare_and_set(store: Store) -> None:
             action_id=action_id,
         )
 
-    assert await store.transition(change(seen_by_ann.rev, Status.APPROVED, "a1")) == "ok"
-    assert await store.transition(change(seen_by_bob.rev, Status.SPAM, "b1")) == "conflict"
+    assert await store.transition(change(seen_by_ann.rev, Status.APPROVED, "a1"), 60) == "ok"
+    assert await store.transition(change(seen_by_bob.rev, Status.SPAM, "b1"), 60) == "conflict"
     # A retry of the applied action (its reply lost) reports success and writes nothing more.
-    assert await store.transition(change(seen_by_ann.rev, Status.APPROVED, "a1")) == "ok"
+    assert await store.transition(change(seen_by_ann.rev, Status.APPROVED, "a1"), 60) == "ok"
     assert await store.redis.xlen(store.keys.approved_stream()) == 1
     after = await store.get(rec.id)
     assert after is not None
@@ -127,7 +136,7 @@ async def test_transition_is_compare_and_set(store: Store) -> None:
 async def test_transition_of_a_missing_comment(store: Store) -> None:
     rec = record()
     outcome = await store.transition(
-        Transition(rec, "1", Status.PENDING, "approve", "x", "t", "", "", "id")
+        Transition(rec, "1", Status.PENDING, "approve", "x", "t", "", "", "id"), 60
     )
     assert outcome == "missing"
 
@@ -137,5 +146,6 @@ async def test_unreachable_redis_is_store_unavailable() -> None:
         store = Store(client, Keys("replyguard-test:"))
         with pytest.raises(StoreUnavailable):
             await store.ping()
+        rec = record()
         with pytest.raises(StoreUnavailable):
-            await store.create(record())
+            await store.create(rec, submission(rec), LIMITS)
