@@ -29,5 +29,5 @@ def create_app(settings: Settings, scorer: Scorer | None = None) -> web.Applicat
     if scorer is not None:
         app[PRELOADED_SCORER] = scorer
     app.cleanup_ctx.extend([redis_context, model_context, janitor_context])
-    add_routes(app)
+    add_routes(app, settings.allowed_origins)
     return app

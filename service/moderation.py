@@ -20,6 +20,7 @@ from .ids import new_id
 from .metrics import Metrics
 from .policy import Decision, decide
 from .rules import RuleConfig, RuleSet, apply_overrides
+from .sanitize import content_html
 from .schemas import CommentAccepted, CommentRecord, Contribution, Scores, Status
 from .scoring import BatchScorer
 from .settings import Settings
@@ -179,6 +180,7 @@ class Moderation:
             email=draft.email,
             url=draft.url,
             content=draft.content,
+            content_html=content_html(draft.content),
             cookies_consent=draft.cookies_consent,
             ip_hash=ip_hash,
             ip=draft.ip if self.settings.store_raw_ip else None,

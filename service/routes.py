@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import aiohttp_cors
 from aiohttp import web
 
 from . import admin, akismet, intake, ops, queue
 
 
-def add_routes(app: web.Application) -> None:
+def add_routes(app: web.Application, allowed_origins: Sequence[str]) -> None:
     """Every endpoint replyguard serves."""
-    app.router.add_post("/comments", intake.post_comment)
-    app.router.add_get("/form-token", intake.form_token)
+    public = [
+        app.router.add_post("/comments", intake.post_comment),
+        app.router.add_get("/form-token", intake.form_token),
+    ]
+    _allow_cors(app, public, allowed_origins)
 
     app.router.add_get("/moderation/comments", queue.list_comments)
     app.router.add_get("/moderation/comments/{id}", queue.get_comment)
@@ -29,3 +35,18 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/healthz", ops.healthz)
     app.router.add_get("/readyz", ops.readyz)
     app.router.add_get("/metrics", ops.metrics)
+
+
+def _allow_cors(
+    app: web.Application, routes: Sequence[web.AbstractRoute], origins: Sequence[str]
+) -> None:
+    """Browsers may call the public endpoints from the site's own origins, and only those."""
+    cors = aiohttp_cors.setup(app, defaults={})
+    options = aiohttp_cors.ResourceOptions(  # type: ignore[no-untyped-call]
+        allow_credentials=False,
+        allow_headers=("Content-Type", "Idempotency-Key", "X-Request-ID"),
+        expose_headers=("X-Request-ID", "Retry-After", "Idempotent-Replayed"),
+        max_age=3600,
+    )
+    for route in routes:
+        cors.add(route, dict.fromkeys(origins, options))

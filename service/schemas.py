@@ -217,6 +217,7 @@ class CommentRecord(BaseModel):
     email: str
     url: str
     content: str
+    content_html: str = ""
     cookies_consent: bool
     ip_hash: str
     ip: str | None = None

@@ -49,7 +49,12 @@ def serve(
 
 def run_worker(settings: Settings, host: str, port: int, reuse_port: bool) -> None:
     """One worker process: serve until asked to stop, finishing requests in flight."""
-    asyncio.run(_serve_app(settings, host, port, reuse_port))
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - not on Windows
+        asyncio.run(_serve_app(settings, host, port, reuse_port))
+    else:
+        uvloop.run(_serve_app(settings, host, port, reuse_port))
 
 
 async def _serve_app(settings: Settings, host: str, port: int, reuse_port: bool) -> None:

@@ -17,7 +17,7 @@ from service.keys import Keys
 from service.schemas import Status
 from service.settings import Settings
 
-from .conftest import ARTICLE, ClientFactory, bearer, form
+from .conftest import ARTICLE, ORIGIN, ClientFactory, bearer, form
 
 Client = TestClient[Any, Any]
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -346,3 +346,43 @@ async def test_idempotency_key_reused_for_another_comment(client: Client) -> Non
 async def test_malformed_idempotency_key(client: Client) -> None:
     response = await client.post("/comments", data=form(), headers={"Idempotency-Key": "x" * 300})
     assert response.status == 400
+
+
+# Publishing and CORS ----------------------------------------------------------------------
+
+
+async def test_content_is_kept_as_sent_with_sanitised_html(client: Client) -> None:
+    text = 'Nice <b>point</b><script>alert(1)</script> <a href="javascript:x">x</a>\n\nMore'
+    body = await (await client.post("/comments", data=form(comment=text))).json()
+    record = await (await client.get(f"/moderation/comments/{body['id']}", headers=bearer())).json()
+    assert record["content"] == text
+    html = record["content_html"]
+    assert "<b>point</b>" in html
+    assert "<script" not in html
+    assert "javascript:" not in html
+    assert html.endswith("<p>More</p>")
+
+
+async def test_cors_only_for_allowed_origins(client: Client) -> None:
+    preflight = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type,idempotency-key",
+    }
+    ok = await client.options("/comments", headers={"Origin": ORIGIN, **preflight})
+    assert ok.status == 200
+    assert ok.headers["Access-Control-Allow-Origin"] == ORIGIN
+    refused = await client.options(
+        "/comments", headers={"Origin": "https://evil.example", **preflight}
+    )
+    assert refused.status == 403
+    assert "Access-Control-Allow-Origin" not in refused.headers
+    posted = await client.post("/comments", data=form(), headers={"Origin": ORIGIN})
+    assert posted.headers["Access-Control-Allow-Origin"] == ORIGIN
+    other = await client.post(
+        "/comments", data=form(comment="From elsewhere"), headers={"Origin": "https://evil.example"}
+    )
+    assert "Access-Control-Allow-Origin" not in other.headers
+    moderation = await client.options(
+        "/moderation/comments", headers={"Origin": ORIGIN, **preflight}
+    )
+    assert "Access-Control-Allow-Origin" not in moderation.headers
