@@ -1,0 +1,139 @@
+"""Scoring micro-benchmark: the shipped scorer against a plain scikit-learn TF-IDF + LR pipeline."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import skops.io as sio
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, make_pipeline
+
+from classifier.scorer import CommentInput, Scorer
+
+# fmt: off
+_WORDS = (
+    "the", "a", "to", "of", "and", "in", "is", "it", "you", "that", "for", "this", "was", "on",
+    "are", "with", "as", "have", "be", "at", "not", "but", "they", "article", "great", "post",
+    "thanks", "council", "road", "school", "people", "think", "really", "good", "government",
+    "would", "check", "out", "my", "website", "free", "money", "click", "here", "subscribe",
+    "channel", "love", "song", "video", "best", "ever", "idiot", "stupid", "shut", "up", "wrong",
+    "read", "again", "agree", "disagree", "point", "year", "week", "city", "police",
+)
+# fmt: on
+_LOAD_SNIPPET = """
+import time
+t = time.perf_counter()
+{body}
+elapsed = time.perf_counter() - t
+rss = int(next(l for l in open('/proc/self/status') if l.startswith('VmRSS')).split()[1]) / 1024
+print(elapsed, rss)
+"""
+
+
+def comments(n: int, seed: int = 0) -> list[CommentInput]:
+    """Deterministic comment-like texts of 5 to 80 words, some with links."""
+    rng = random.Random(seed)  # noqa: S311 (test data, not secrets)
+    out = []
+    for i in range(n):
+        words = rng.choices(_WORDS, k=rng.randint(5, 80))
+        if i % 7 == 0:
+            words.append(f"http://example{i % 50}.com/page")
+        text = " ".join(words).capitalize() + rng.choice([".", "!", "?", "!!!"])
+        out.append(CommentInput(comment=text, author=f"reader{i}", email=f"r{i}@example.org"))
+    return out
+
+
+class Reference:
+    """Two plain TF-IDF (word 1-2 + char_wb 2-5) + LR pipelines, the usual way to do this."""
+
+    def __init__(self, items: Sequence[CommentInput]) -> None:
+        texts = [c.comment for c in items]
+        y = np.arange(len(texts)) % 2
+        self.heads = []
+        for _ in range(2):
+            union = FeatureUnion(
+                [
+                    ("word", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)),
+                    (
+                        "char",
+                        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
+                    ),
+                ]
+            )
+            self.heads.append(make_pipeline(union, LogisticRegression(max_iter=200)).fit(texts, y))
+
+    def score(self, batch: Sequence[CommentInput]) -> object:
+        docs = [c.comment for c in batch]
+        return [head.predict_proba(docs)[:, 1] for head in self.heads]
+
+
+def _timed(fn: Callable[[], object], seconds: float) -> list[float]:
+    times: list[float] = []
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline or len(times) < 20:
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def _subprocess_load(body: str) -> tuple[float, float]:
+    code = _LOAD_SNIPPET.format(body=body)
+    done = subprocess.run(  # noqa: S603 (our own interpreter and code)
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    elapsed, rss = done.stdout.split()
+    return float(elapsed), float(rss)
+
+
+def run(model: Path | None = None, seconds: float = 2.0, batch: int = 256) -> dict[str, float]:
+    """Print and return: one comment p50/p99 (ms), batch throughput (comments/s), load time (s)
+    and resident memory (MiB) of a loaded model, each with its ratio to the reference pipeline."""
+    scorer = Scorer.load(model)
+    items = comments(4096)
+    reference = Reference(items[:2048])
+    blocks = [items[i : i + batch] for i in range(0, len(items), batch)]
+    figures: dict[str, float] = {}
+    for name, score in (("replyguard", scorer.score), ("reference", reference.score)):
+        single = _timed(lambda: score([items[7]]), seconds)  # noqa: B023 (used at once)
+        turn = iter(range(1 << 62))
+        many = _timed(lambda: score(blocks[next(turn) % len(blocks)]), seconds)  # noqa: B023
+        figures[f"{name}.p50_ms"] = float(np.percentile(single, 50) * 1e3)
+        figures[f"{name}.p99_ms"] = float(np.percentile(single, 99) * 1e3)
+        figures[f"{name}.batch_per_s"] = batch / float(np.median(many))
+    figures["replyguard.load_s"], figures["replyguard.rss_mib"] = _subprocess_load(
+        f"from classifier.scorer import Scorer\nScorer.load({str(model) if model else None!r})"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "reference.skops"
+        sio.dump(reference.heads, path)
+        figures["reference.load_s"], figures["reference.rss_mib"] = _subprocess_load(
+            "import skops.io as sio\n"
+            f"sio.load({str(path)!r}, trusted=sio.get_untrusted_types(file={str(path)!r}))"
+        )
+    _print(figures, batch)
+    return figures
+
+
+def _print(figures: dict[str, float], batch: int) -> None:
+    rows = [
+        ("one comment p50", "p50_ms", "ms"),
+        ("one comment p99", "p99_ms", "ms"),
+        (f"batches of {batch}", "batch_per_s", "comments/s"),
+        ("load time", "load_s", "s"),
+        ("resident memory", "rss_mib", "MiB"),
+    ]
+    print(f"{'measure':<20}{'replyguard':>14}{'reference':>14}{'ratio':>9}")
+    for label, key, unit in rows:
+        ours, ref = figures[f"replyguard.{key}"], figures[f"reference.{key}"]
+        print(f"{label:<20}{ours:>11.3f} {unit:<3}{ref:>10.3f} {unit:<3}{ours / ref:>8.2f}x")
+    per = 1e3 / figures["replyguard.batch_per_s"]
+    print(f"both heads cost {per:.3f} ms per comment in batches of {batch}")

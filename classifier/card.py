@@ -1,0 +1,111 @@
+"""The model card: what a trained model is, what it was trained on, and how well it does."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from classifier.artifact import sha256_file
+from classifier.datasets import LOADERS
+from classifier.signals import SIGNAL_NAMES
+from classifier.train import Trained
+
+THRESHOLD_MEANING = {
+    "spam_hold": "above this a comment is held for a moderator (high recall on spam)",
+    "spam": "above this a comment is marked spam outright (high precision at the assumed "
+    "base rate)",
+    "abuse_hold": "above this a comment is held for a moderator (high recall on abuse)",
+    "abuse_reject": "above this a comment is rejected outright (very high precision at the "
+    "assumed base rate)",
+}
+
+
+def dataset_hashes(root: Path) -> dict[str, str]:
+    """sha256 of every data file the loaders read, and of test-rows.csv."""
+    files = [root / "test-rows.csv"]
+    for name in LOADERS:
+        files += sorted(
+            p
+            for p in (root / name).iterdir()
+            if p.is_file()
+            and p.suffix in {".csv", ".tsv", ""}
+            and p.name not in {"README.txt", "readme"}
+        )
+    return {str(p.relative_to(root)): sha256_file(p) for p in files}
+
+
+def build(trained: Trained, root: Path, metrics: dict[str, Any]) -> dict[str, Any]:
+    """The card as data (the artifact section is added when the file is written)."""
+    hasher = trained.featuriser.hasher
+    return {
+        "name": "replyguard spam and abuse heads",
+        "date": dt.datetime.now(dt.UTC).strftime("%Y%m%d"),
+        "datasets": dataset_hashes(root),
+        "training_rows": trained.rows,
+        "settings": trained.settings_data(),
+        "features": {
+            "normalisation": "classifier.text.normalise (NFKC, look-alikes, zero-width, "
+            "entities, tags, url/e-mail/mention/number placeholders, leetspeak, "
+            "repeated letters)",
+            "char_ngrams": {
+                "range": list(hasher.char_range),
+                "columns": 1 << hasher.char_bits,
+                "within_words": True,
+            },
+            "word_ngrams": {"range": list(hasher.word_range), "columns": 1 << hasher.word_bits},
+            "weighting": "sublinear TF x IDF, unit length per block",
+            "signals": list(SIGNAL_NAMES),
+        },
+        "thresholds": trained.thresholds,
+        "threshold_meaning": THRESHOLD_MEANING,
+        "metrics": metrics,
+    }
+
+
+def _fmt(value: Any) -> str:
+    return f"{value:.4f}" if isinstance(value, float) else str(value)
+
+
+def markdown(card: dict[str, Any]) -> str:
+    """The card as Markdown; ``{version}`` is filled in when the artifact is written."""
+    lines = [
+        f"# Model card: {card['name']}",
+        "",
+        "Version: `{version}`",
+        "",
+        "## Thresholds",
+        "",
+        "| name | value | meaning |",
+        "|---|---|---|",
+    ]
+    for key, meaning in THRESHOLD_MEANING.items():
+        lines.append(f"| `{key}` | {card['thresholds'][key]:.4f} | {meaning} |")
+    for section, table in card["metrics"].items():
+        lines += ["", f"## {section}", ""]
+        if not table:
+            continue
+        if isinstance(next(iter(table.values())), dict):
+            cols = list(next(iter(table.values())).keys())
+            lines += ["| | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
+            for name, row in table.items():
+                lines.append(f"| {name} | " + " | ".join(_fmt(row.get(c)) for c in cols) + " |")
+        else:
+            lines += [f"- {name}: {_fmt(v)}" for name, v in table.items()]
+    lines += [
+        "",
+        "## Training",
+        "",
+        f"Rows per head: {card['training_rows']}",
+        "",
+        "Settings:",
+        "",
+        "```",
+        *[f"{k}: {v}" for k, v in card["settings"].items()],
+        "```",
+        "",
+        "## Data (sha256)",
+        "",
+        *[f"- `{k}` {v}" for k, v in card["datasets"].items()],
+    ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,147 @@
+"""The classifier's commands: ``train``, ``evaluate``, ``score`` and ``bench``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from classifier import artifact
+from classifier.datasets import DatasetError, default_datasets_dir
+from classifier.scorer import CommentInput, Scorer
+
+BATCH = 256
+FIELDS = ("comment", "author", "email", "url")
+
+
+class InputError(Exception):
+    """A line of the ``score`` input is not a comment object."""
+
+
+def register(subparsers: Any) -> None:
+    """Add ``train``, ``evaluate``, ``score`` and ``bench`` to an argparse subparsers object."""
+    data_help = "datasets folder (default: $REPLYGUARD_DATASETS or ../shared/datasets)"
+    model_help = "model artifact (default: the one shipped in the package)"
+
+    p = subparsers.add_parser("train", help="train the spam and abuse models")
+    p.add_argument("--datasets", type=Path, default=None, help=data_help)
+    p.add_argument("--out", type=Path, default=artifact.SHIPPED, help="artifact path to write")
+    p.set_defaults(func=_train)
+
+    p = subparsers.add_parser("evaluate", help="metrics and plots of a model")
+    p.add_argument("--datasets", type=Path, default=None, help=data_help)
+    p.add_argument("--model", type=Path, default=None, help=model_help)
+    p.add_argument("--out", type=Path, default=Path("reports"), help="folder for plots, tables")
+    p.add_argument("--quick", action="store_true", help="test rows only: no leave-one-out runs")
+    p.set_defaults(func=_evaluate)
+
+    p = subparsers.add_parser("score", help="score JSON Lines comments from stdin")
+    p.add_argument("--model", type=Path, default=None, help=model_help)
+    p.add_argument("--explain", type=int, default=0, help="add the top N contributions per head")
+    p.set_defaults(func=_score)
+
+    p = subparsers.add_parser("bench", help="scoring micro-benchmark")
+    p.add_argument("--model", type=Path, default=None, help=model_help)
+    p.add_argument("--seconds", type=float, default=2.0, help="time spent per measurement")
+    p.set_defaults(func=_bench)
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 1
+
+
+def _train(args: argparse.Namespace) -> int:
+    from classifier.build import train_and_write
+
+    try:
+        card = train_and_write(args.datasets or default_datasets_dir(), args.out)
+    except DatasetError as exc:
+        return _fail(str(exc))
+    print(f"wrote {args.out} (version {card['version']})")
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from classifier.report import run_evaluation
+
+    try:
+        scorer = Scorer.load(args.model)
+        run_evaluation(scorer, args.datasets or default_datasets_dir(), args.out, args.quick)
+    except (artifact.ArtifactError, DatasetError) as exc:
+        return _fail(str(exc))
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from classifier import bench
+
+    try:
+        bench.run(args.model, seconds=args.seconds)
+    except artifact.ArtifactError as exc:
+        return _fail(str(exc))
+    return 0
+
+
+def parse_line(number: int, line: str) -> CommentInput:
+    """One JSON Lines record as a comment; raises InputError naming the line."""
+    try:
+        record = json.loads(line)
+    except ValueError as exc:
+        raise InputError(f"line {number}: not valid JSON ({exc})") from None
+    if not isinstance(record, dict):
+        raise InputError(f"line {number}: expected a JSON object")
+    if not isinstance(record.get("comment"), str):
+        raise InputError(f'line {number}: "comment" must be a string')
+    values = {}
+    for key in FIELDS:
+        value = record.get(key, "")
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            raise InputError(f'line {number}: "{key}" must be a string')
+        values[key] = value
+    return CommentInput(**values)
+
+
+def _batches(stream: TextIO) -> Iterator[list[CommentInput]]:
+    batch: list[CommentInput] = []
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            raise InputError(f"line {number}: empty line, expected a JSON object")
+        batch.append(parse_line(number, line))
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _score(args: argparse.Namespace) -> int:
+    try:
+        scorer = Scorer.load(args.model)
+        out = sys.stdout
+        for batch in _batches(sys.stdin):
+            for scores in scorer.score(batch, explain=max(args.explain, 0)):
+                record: dict[str, Any] = {"spam": scores.spam, "abuse": scores.abuse}
+                if args.explain > 0:
+                    record["spam_top"] = [[c.feature, c.weight] for c in scores.spam_top]
+                    record["abuse_top"] = [[c.feature, c.weight] for c in scores.abuse_top]
+                out.write(json.dumps(record) + "\n")
+            out.flush()
+    except (artifact.ArtifactError, InputError) as exc:
+        return _fail(str(exc))
+    except UnicodeDecodeError as exc:
+        return _fail(f"input is not UTF-8: {exc}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m classifier``."""
+    parser = argparse.ArgumentParser(prog="python -m classifier", description=__doc__)
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return int(args.func(args))

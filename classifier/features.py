@@ -1,0 +1,235 @@
+"""Hashed word and character n-gram counts for a whole batch at once, with numpy.
+
+The normalised texts of a batch are laid end to end as one array of code points. Every substring
+hash then costs O(1) from a prefix sum of code points weighted by powers of an odd multiplier
+(mod 2**64, where numpy's unsigned arithmetic wraps), so all character n-grams and all words of the
+batch are hashed with a handful of array operations and no Python loop over characters.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+U64 = np.uint64
+_P = 0x100000001B3  # FNV-64 prime: odd, so invertible mod 2**64
+_P_INV = pow(_P, -1, 2**64)
+_PAIR = 0x9E3779B97F4A7C15
+_SPACE = ord(" ")
+
+
+def _empty() -> NDArray[np.int64]:
+    return np.zeros(0, dtype=np.int64)
+
+
+Counts: TypeAlias = Any  # scipy.sparse.csr_matrix; scipy is untyped here
+Substring = Callable[[NDArray[np.int64], NDArray[np.int64]], NDArray[np.uint64]]
+
+
+def _word_char_table() -> NDArray[np.bool_]:
+    table = np.array([chr(i).isalnum() for i in range(0x30000)], dtype=np.bool_)
+    table[ord("_")] = True
+    return table
+
+
+_WORD_CHAR = _word_char_table()
+
+
+class _Powers:
+    """P**k and P**-k mod 2**64 for k < n, grown on demand and safe to share between threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._arrays = self._build(1 << 16)
+
+    @staticmethod
+    def _build(n: int) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
+        up = np.full(n, _P, dtype=U64)
+        down = np.full(n, _P_INV, dtype=U64)
+        up[0] = down[0] = 1
+        return np.cumprod(up, dtype=U64), np.cumprod(down, dtype=U64)
+
+    def get(self, n: int) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
+        arrays = self._arrays
+        if len(arrays[0]) < n:
+            with self._lock:
+                if len(self._arrays[0]) < n:
+                    self._arrays = self._build(1 << max(n - 1, 1).bit_length())
+                arrays = self._arrays
+        return arrays
+
+
+_POWERS = _Powers()
+
+
+def _mix(h: NDArray[np.uint64], salt: int, bits: int) -> NDArray[np.int64]:
+    """splitmix64 finaliser of (hash ^ salt), top ``bits`` bits as a column index."""
+    z = h ^ U64(salt)
+    z = (z ^ (z >> U64(30))) * U64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> U64(27))) * U64(0x94D049BB133111EB)
+    z ^= z >> U64(31)
+    return (z >> U64(64 - bits)).astype(np.int64)
+
+
+def _counts(docs: NDArray[np.int64], cols: NDArray[np.int64], n_docs: int, bits: int) -> Counts:
+    """A CSR matrix of how often each column occurs in each document."""
+    keys, counts = np.unique((docs << bits) | cols, return_counts=True)
+    rows = keys >> bits
+    indptr = np.zeros(n_docs + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n_docs), out=indptr[1:])
+    return sp.csr_matrix(
+        (counts.astype(np.float64), (keys & ((1 << bits) - 1)).astype(np.int32), indptr),
+        shape=(n_docs, 1 << bits),
+    )
+
+
+@dataclass(slots=True)
+class _Grams:
+    """Where every n-gram of a batch came from (document) and went (column)."""
+
+    keep: bool = False
+    char_docs: NDArray[np.int64] = field(default_factory=_empty)
+    char_cols: NDArray[np.int64] = field(default_factory=_empty)
+    char_spans: tuple[NDArray[np.int64], NDArray[np.int64]] = (_empty(), _empty())
+    word_docs: NDArray[np.int64] = field(default_factory=_empty)
+    word_cols: NDArray[np.int64] = field(default_factory=_empty)
+    word_spans: list[tuple[tuple[int, int], ...]] = field(default_factory=list)
+
+
+class NgramHasher:
+    """Counts of hashed character n-grams (inside word boundaries, like scikit-learn's
+    ``char_wb``) and of hashed word n-grams, each in its own column space."""
+
+    def __init__(
+        self,
+        char_bits: int = 18,
+        word_bits: int = 17,
+        char_range: tuple[int, int] = (2, 5),
+        word_range: tuple[int, int] = (1, 2),
+    ) -> None:
+        self.char_bits, self.word_bits = char_bits, word_bits
+        self.char_range, self.word_range = char_range, word_range
+
+    def params(self) -> dict[str, object]:
+        """The settings, as plain data for the artifact."""
+        return {
+            "char_bits": self.char_bits,
+            "word_bits": self.word_bits,
+            "char_range": list(self.char_range),
+            "word_range": list(self.word_range),
+        }
+
+    def transform(self, texts: Sequence[str]) -> tuple[Counts, Counts]:
+        """(character n-gram counts, word n-gram counts) for already normalised texts."""
+        grams = self._grams(texts)
+        n_docs = len(texts)
+        return (
+            _counts(grams.char_docs, grams.char_cols, n_docs, self.char_bits),
+            _counts(grams.word_docs, grams.word_cols, n_docs, self.word_bits),
+        )
+
+    def terms(self, text: str) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+        """The character and word n-grams of one normalised text with their columns."""
+        grams = self._grams([text], keep=True)
+        padded = f" {text} "
+        chars = [
+            (padded[s:e], int(c))
+            for s, e, c in zip(
+                grams.char_spans[0], grams.char_spans[1], grams.char_cols, strict=True
+            )
+        ]
+        words = [
+            (" ".join(padded[s:e] for s, e in span), int(c))
+            for span, c in zip(grams.word_spans, grams.word_cols, strict=True)
+        ]
+        return chars, words
+
+    def _grams(self, texts: Sequence[str], keep: bool = False) -> _Grams:
+        # Each text is padded with a space on both sides and followed by a NUL separator.
+        joined = "\x00".join(f" {t} " for t in texts) + "\x00"
+        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(U64)
+        n = len(codes)
+        up, down = _POWERS.get(n + 1)
+        prefix = np.zeros(n + 1, dtype=U64)
+        np.cumsum(codes * down[:n], dtype=U64, out=prefix[1:])
+        lengths = np.fromiter((len(t) + 3 for t in texts), dtype=np.int64, count=len(texts))
+        doc_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+
+        def substring(start: NDArray[np.int64], end: NDArray[np.int64]) -> NDArray[np.uint64]:
+            return (prefix[end] - prefix[start]) * up[end - 1]
+
+        grams = _Grams(keep=keep)
+        self._chars(codes, doc_of, substring, grams)
+        self._words(codes, doc_of, substring, grams)
+        return grams
+
+    def _chars(
+        self,
+        codes: NDArray[np.uint64],
+        doc_of: NDArray[np.int64],
+        substring: Substring,
+        grams: _Grams,
+    ) -> None:
+        is_space = (codes == _SPACE) | (codes == 0)
+        spaces = np.concatenate(([0], np.cumsum(is_space)))
+        docs, cols, starts, ends = [], [], [], []
+        for size in range(self.char_range[0], self.char_range[1] + 1):
+            start = np.arange(len(codes) - size + 1, dtype=np.int64)
+            end = start + size
+            # No separator anywhere and no space strictly inside: n-grams stay within one word.
+            ok = (codes[end - 1] != 0) & (codes[start] != 0)
+            if size > 2:
+                ok &= spaces[end - 1] == spaces[start + 1]
+            else:
+                ok &= ~(is_space[start] & is_space[end - 1])
+            start, end = start[ok], end[ok]
+            docs.append(doc_of[start])
+            cols.append(_mix(substring(start, end), 0x1000 + size, self.char_bits))
+            starts.append(start)
+            ends.append(end)
+        grams.char_docs, grams.char_cols = np.concatenate(docs), np.concatenate(cols)
+        grams.char_spans = (np.concatenate(starts), np.concatenate(ends))
+
+    def _words(
+        self,
+        codes: NDArray[np.uint64],
+        doc_of: NDArray[np.int64],
+        substring: Substring,
+        grams: _Grams,
+    ) -> None:
+        table = _WORD_CHAR
+        is_word = np.zeros(len(codes) + 2, dtype=np.bool_)
+        inside = codes < len(table)
+        is_word[1:-1][inside] = table[codes[inside].astype(np.int64)]
+        edges = np.diff(is_word.astype(np.int8))
+        starts = np.flatnonzero(edges == 1)
+        ends = np.flatnonzero(edges == -1)
+        word_hash = substring(starts, ends)
+        word_doc = doc_of[starts]
+        docs, cols = [], []
+        spans: list[tuple[tuple[int, int], ...]] = []
+        lo, hi = self.word_range
+        if lo <= 1 <= hi:
+            docs.append(word_doc)
+            cols.append(_mix(word_hash, 0x2001, self.word_bits))
+            if grams.keep:
+                spans += [((int(s), int(e)),) for s, e in zip(starts, ends, strict=True)]
+        if lo <= 2 <= hi and len(word_hash) > 1:
+            same = word_doc[1:] == word_doc[:-1]
+            pair = word_hash[:-1][same] * U64(_PAIR) + word_hash[1:][same]
+            docs.append(word_doc[1:][same])
+            cols.append(_mix(pair, 0x2002, self.word_bits))
+            if grams.keep:
+                spans += [
+                    ((int(starts[k]), int(ends[k])), (int(starts[k + 1]), int(ends[k + 1])))
+                    for k in np.flatnonzero(same)
+                ]
+        grams.word_docs = np.concatenate(docs) if docs else _empty()
+        grams.word_cols = np.concatenate(cols) if cols else _empty()
+        grams.word_spans = spans

@@ -1,0 +1,181 @@
+"""From comments to one feature matrix shared by both heads, and a head's calibrated model."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from sklearn.linear_model import LogisticRegression
+
+from classifier.features import NgramHasher
+from classifier.signals import SIGNAL_NAMES, CommentInput, signals
+from classifier.text import normalise
+
+Matrix: TypeAlias = Any  # scipy.sparse.csr_matrix; scipy is untyped here
+Vector = NDArray[np.float64]
+_CHUNK = 2048  # larger batches only cost more memory, not less time per row
+
+
+def _sublinear_tfidf(counts: Matrix, idf: NDArray[np.float32]) -> Matrix:
+    """(1 + log tf) * idf, each row scaled to unit length (scikit-learn's sublinear TF-IDF)."""
+    out = counts.copy()
+    out.data = (1.0 + np.log(out.data)) * idf[out.indices]
+    rows = np.repeat(np.arange(out.shape[0]), np.diff(out.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=out.data**2, minlength=out.shape[0]))
+    out.data /= np.maximum(norms, 1e-12)[rows]
+    return out
+
+
+def _idf(df: NDArray[np.int64], n_docs: int) -> NDArray[np.float32]:
+    idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+    return np.asarray(idf, dtype=np.float32)
+
+
+@dataclass
+class Featuriser:
+    """normalise -> hashed n-gram TF-IDF (characters, words) + form signals, as one CSR matrix."""
+
+    hasher: NgramHasher = field(default_factory=NgramHasher)
+    char_idf: NDArray[np.float32] = field(default_factory=lambda: np.zeros(0, np.float32))
+    word_idf: NDArray[np.float32] = field(default_factory=lambda: np.zeros(0, np.float32))
+    signal_mean: Vector = field(default_factory=lambda: np.zeros(len(SIGNAL_NAMES)))
+
+    @property
+    def n_features(self) -> int:
+        """Width of the matrix: character block, word block, then the signals."""
+        return (1 << self.hasher.char_bits) + (1 << self.hasher.word_bits) + len(SIGNAL_NAMES)
+
+    def fit(self, items: Sequence[CommentInput]) -> Featuriser:
+        """Learn the inverse document frequencies of the training comments."""
+        char_df = np.zeros(1 << self.hasher.char_bits, dtype=np.int64)
+        word_df = np.zeros(1 << self.hasher.word_bits, dtype=np.int64)
+        signal_sum = np.zeros(len(SIGNAL_NAMES))
+        for i in range(0, len(items), _CHUNK):
+            chunk = items[i : i + _CHUNK]
+            texts = [normalise(item.comment) for item in chunk]
+            chars, words = self.hasher.transform(texts)
+            char_df += np.bincount(chars.indices, minlength=len(char_df))
+            word_df += np.bincount(words.indices, minlength=len(word_df))
+            signal_sum += signals(chunk, texts).sum(axis=0)
+        self.char_idf, self.word_idf = _idf(char_df, len(items)), _idf(word_df, len(items))
+        self.signal_mean = signal_sum / max(len(items), 1)
+        return self
+
+    def transform(self, items: Sequence[CommentInput]) -> Matrix:
+        """The feature matrix, one row per comment."""
+        if len(items) > _CHUNK:
+            parts = [self.transform(items[i : i + _CHUNK]) for i in range(0, len(items), _CHUNK)]
+            return sp.vstack(parts, format="csr")
+        texts = [normalise(item.comment) for item in items]
+        chars, words = self.hasher.transform(texts)
+        # Centred, so a signal's contribution is relative to a typical training comment.
+        dense = sp.csr_matrix(signals(items, texts) - self.signal_mean)
+        return sp.hstack(
+            [_sublinear_tfidf(chars, self.char_idf), _sublinear_tfidf(words, self.word_idf), dense],
+            format="csr",
+        )
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain data for the artifact."""
+        return {
+            "hasher": self.hasher.params(),
+            "char_idf": self.char_idf,
+            "word_idf": self.word_idf,
+            "signal_mean": self.signal_mean,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Featuriser:
+        """The inverse of ``to_data``."""
+        params = data["hasher"]
+        hasher = NgramHasher(
+            params["char_bits"],
+            params["word_bits"],
+            tuple(params["char_range"]),
+            tuple(params["word_range"]),
+        )
+        return cls(
+            hasher,
+            np.asarray(data["char_idf"], np.float32),
+            np.asarray(data["word_idf"], np.float32),
+            np.asarray(data["signal_mean"], np.float64),
+        )
+
+
+@dataclass
+class Head:
+    """One task's model: linear members on plain or NB-weighted features, logits averaged, then
+    Platt-calibrated. All of it folds into a single weight vector and bias."""
+
+    members: list[LogisticRegression]
+    views: list[str]  # "plain" or "nb", one per member
+    nb: Vector
+    calibrator: LogisticRegression
+
+    def decision(self, x: Matrix) -> Vector:
+        """The members' mean logit, computed by each scikit-learn estimator itself."""
+        logits = [
+            m.decision_function(self._view(x, v))
+            for m, v in zip(self.members, self.views, strict=True)
+        ]
+        return np.asarray(np.mean(logits, axis=0), dtype=np.float64)
+
+    def predict_proba(self, x: Matrix) -> Vector:
+        """Calibrated probability of the positive class, through the estimators."""
+        proba = self.calibrator.predict_proba(self.decision(x).reshape(-1, 1))
+        return np.asarray(proba[:, 1], dtype=np.float64)
+
+    def folded(self) -> tuple[Vector, float]:
+        """(w, b) with predict_proba(x) == sigmoid(x @ w + b)."""
+        weight = np.zeros(self.nb.shape[0])
+        bias = 0.0
+        for member, view in zip(self.members, self.views, strict=True):
+            coef = np.asarray(member.coef_[0], dtype=np.float64)
+            weight += coef * self.nb if view == "nb" else coef
+            bias += float(member.intercept_[0])
+        scale = float(self.calibrator.coef_[0, 0]) / len(self.members)
+        return weight * scale, bias * scale + float(self.calibrator.intercept_[0])
+
+    def _view(self, x: Matrix, view: str) -> Matrix:
+        return x.multiply(self.nb).tocsr() if view == "nb" else x
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain data (and fitted estimators) for the artifact."""
+        members = []
+        for member in self.members:
+            stored = copy.deepcopy(member)
+            stored.coef_ = member.coef_.astype(np.float32)
+            members.append(stored)
+        return {
+            "members": members,
+            "views": list(self.views),
+            "nb": self.nb.astype(np.float32),
+            "calibrator": self.calibrator,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Head:
+        """The inverse of ``to_data``."""
+        members = list(data["members"])
+        for member in members:
+            member.coef_ = np.asarray(member.coef_, dtype=np.float64)
+        return cls(
+            members,
+            [str(v) for v in data["views"]],
+            np.asarray(data["nb"], dtype=np.float64),
+            data["calibrator"],
+        )
+
+
+def nb_ratios(x: Matrix, y: NDArray[np.int64], alpha: float = 1.0) -> Vector:
+    """Log-count ratios of binarised features between the classes (Wang & Manning's NBSVM)."""
+    binary = x.copy()
+    binary.data = np.ones_like(binary.data)
+    pos = np.asarray(binary[y == 1].sum(axis=0)).ravel() + alpha
+    neg = np.asarray(binary[y == 0].sum(axis=0)).ravel() + alpha
+    return np.asarray(np.log((pos / pos.sum()) / (neg / neg.sum())), dtype=np.float64)

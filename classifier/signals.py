@@ -1,0 +1,92 @@
+"""Dense signals of the comment form itself: links, the author and website fields, shape of text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from classifier.text import URL_TOKEN
+
+
+@dataclass(frozen=True, slots=True)
+class CommentInput:
+    """One comment as the form sends it."""
+
+    comment: str
+    author: str = ""
+    email: str = ""
+    url: str = ""  # the form's "Website" field
+
+
+_LINKISH = re.compile(r"https?://|www\.|\.(?:com|net|org|info|ru|biz|xyz|top)\b", re.IGNORECASE)
+_EMAIL_DIGITS = re.compile(r"\d{4,}")
+
+# Names as explanations show them; order is the column order.
+SIGNAL_NAMES = (
+    "links in text",
+    "link in author name",
+    "website field filled",
+    "e-mail with a long number",
+    "capital letters",
+    "exclamation marks",
+    "length",
+)
+
+
+def describe(name: str, value: float, item: CommentInput, normalised: str) -> str:
+    """A readable explanation of one signal's value for one comment."""
+    if name == "links in text":
+        return f"signal: {normalised.count(URL_TOKEN)} links in text"
+    if name == "length":
+        return f"signal: length {len(item.comment)} characters"
+    if name == "capital letters":
+        return f"signal: capital letters {value:.0%}"
+    if name == "exclamation marks":
+        return f"signal: {item.comment.count('!')} exclamation marks"
+    return f"signal: {name}"
+
+
+def _table(test: Callable[[str], bool]) -> NDArray[np.bool_]:
+    return np.array([test(chr(i)) for i in range(0x30000)], dtype=np.bool_)
+
+
+_ALPHA = _table(str.isalpha)
+_UPPER = _table(str.isupper)
+
+
+def _per_text(texts: Sequence[str]) -> tuple[NDArray[np.float64], ...]:
+    """Letters, capitals and exclamation marks per text, counted over the batch at once."""
+    joined = "".join(texts)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    codes[codes >= len(_ALPHA)] = 0
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    doc = np.repeat(np.arange(len(texts)), lengths)
+    n = len(texts)
+    letters = np.bincount(doc, weights=_ALPHA[codes], minlength=n)
+    upper = np.bincount(doc, weights=_UPPER[codes], minlength=n)
+    bangs = np.bincount(doc, weights=codes == ord("!"), minlength=n)
+    return (
+        lengths.astype(np.float64),
+        letters.astype(np.float64),
+        upper.astype(np.float64),
+        bangs.astype(np.float64),
+    )
+
+
+def signals(items: Sequence[CommentInput], normalised: Sequence[str]) -> NDArray[np.float64]:
+    """One row per comment, columns as SIGNAL_NAMES, every value in [0, 1]."""
+    lengths, letters, upper, bangs = _per_text([item.comment for item in items])
+    links = np.fromiter((norm.count(URL_TOKEN) for norm in normalised), np.float64, len(items))
+    out = np.empty((len(items), len(SIGNAL_NAMES)), dtype=np.float64)
+    out[:, 0] = np.minimum(np.log1p(links) / 2.0, 1.0)
+    out[:, 1] = [bool(item.author and _LINKISH.search(item.author)) for item in items]
+    out[:, 2] = [bool(item.url.strip()) for item in items]
+    out[:, 3] = [bool(_EMAIL_DIGITS.search(item.email.partition("@")[0])) for item in items]
+    out[:, 4] = np.where(letters >= 8, upper / np.maximum(letters, 1.0), 0.0)
+    out[:, 5] = np.minimum(bangs, 10.0) / 10.0
+    out[:, 6] = np.minimum(np.log1p(lengths) / 8.0, 1.0)
+    return out

@@ -1,0 +1,168 @@
+"""Training: the data mix of each head, its members, calibration and thresholds."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from classifier.datasets import SOURCES, Corpus
+from classifier.features import NgramHasher
+from classifier.labels import Row, Task
+from classifier.metrics import threshold_for_precision, threshold_for_recall
+from classifier.pipeline import Featuriser, Head, Matrix, nb_ratios
+from classifier.signals import SIGNAL_NAMES, CommentInput
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that decides a trained model; recorded in the model card."""
+
+    char_bits: int = 18
+    word_bits: int = 17
+    # (view, C): each member is a logistic regression on plain or NB-weighted features.
+    members: tuple[tuple[str, float], ...] = (("plain", 8.0), ("nb", 4.0))
+    nb_alpha: float = 1.0
+    calibration_folds: int = 3
+    # The other task's texts join a head as negatives: abusive tweets are not spam, and
+    # spam or ham messages are (nearly all) not abusive.
+    cross_task_negatives: bool = True
+    base_rate: dict[str, float] = field(default_factory=lambda: {"spam": 0.05, "abuse": 0.05})
+    hold_recall: dict[str, float] = field(default_factory=lambda: {"spam": 0.95, "abuse": 0.9})
+    decide_precision: dict[str, float] = field(
+        default_factory=lambda: {"spam": 0.95, "abuse": 0.97}
+    )
+    seed: int = 0
+
+
+def stderr_progress() -> Progress:
+    """A progress printer to stderr with elapsed seconds."""
+    start = time.monotonic()
+
+    def say(message: str) -> None:
+        print(f"[{time.monotonic() - start:7.1f}s] {message}", file=sys.stderr, flush=True)
+
+    return say
+
+
+def as_input(row: Row) -> CommentInput:
+    """The form input a training row stands for."""
+    return CommentInput(comment=row.text, author=row.author)
+
+
+def head_labels(rows: Sequence[Row], task: Task) -> NDArray[np.int64]:
+    """1 where a row is a positive of ``task``; rows of the other task are negatives."""
+    return np.fromiter((int(r.task == task and r.label == 1) for r in rows), np.int64, len(rows))
+
+
+def head_rows(rows: Sequence[Row], task: Task, sources: Sequence[str], cross: bool) -> list[Row]:
+    """The rows one head trains on: its own sources, plus the other task's rows if ``cross``."""
+    other = [s for t, names in SOURCES.items() if t != task for s in names]
+    wanted = set(sources) | (set(other) if cross else set())
+    return [row for row in rows if row.dataset in wanted]
+
+
+def _single(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Rounded to float32 precision, and so stored: half the artifact, no measurable change."""
+    return values.astype(np.float32).astype(np.float64)
+
+
+def fit_members(x: Matrix, y: NDArray[np.int64], settings: Settings) -> Head:
+    """Fit each member; the calibrator is left as identity until ``calibrate``."""
+    nb = _single(nb_ratios(x, y, settings.nb_alpha))
+    nb[-len(SIGNAL_NAMES) :] = 1.0  # signals are not counts: no NB weighting
+    members, views = [], []
+    for view, c in settings.members:
+        model = LogisticRegression(C=c, max_iter=2000, tol=1e-5)
+        model.fit(x.multiply(nb).tocsr() if view == "nb" else x, y)
+        model.coef_ = _single(model.coef_)
+        members.append(model)
+        views.append(view)
+    identity = LogisticRegression()
+    identity.classes_ = np.array([0, 1])
+    identity.coef_ = np.array([[1.0]])
+    identity.intercept_ = np.array([0.0])
+    return Head(members, views, nb, identity)
+
+
+def out_of_fold_logits(x: Matrix, y: NDArray[np.int64], settings: Settings) -> NDArray[np.float64]:
+    """Each row's logit from members that never saw it."""
+    logits = np.zeros(len(y))
+    folds = StratifiedKFold(settings.calibration_folds, shuffle=True, random_state=settings.seed)
+    for fit_idx, held_idx in folds.split(np.zeros(len(y)), y):
+        head = fit_members(x[fit_idx], y[fit_idx], settings)
+        logits[held_idx] = head.decision(x[held_idx])
+    return logits
+
+
+def fit_head(
+    x: Matrix, y: NDArray[np.int64], settings: Settings, say: Progress
+) -> tuple[Head, NDArray[np.float64]]:
+    """A calibrated head and its out-of-fold calibrated probabilities."""
+    say(f"  out-of-fold logits ({settings.calibration_folds} folds)")
+    logits = out_of_fold_logits(x, y, settings)
+    calibrator = LogisticRegression(C=1e4).fit(logits.reshape(-1, 1), y)
+    say("  final members on all rows")
+    head = fit_members(x, y, settings)
+    head.calibrator = calibrator
+    oof = calibrator.predict_proba(logits.reshape(-1, 1))[:, 1]
+    return head, np.asarray(oof, dtype=np.float64)
+
+
+def choose_thresholds(
+    task: Task, y: NDArray[np.int64], p: NDArray[np.float64], settings: Settings
+) -> dict[str, float]:
+    """Hold threshold by recall; outright decision by precision at the assumed base rate."""
+    key = task.value
+    hold = threshold_for_recall(y, p, settings.hold_recall[key])
+    decide = threshold_for_precision(y, p, settings.decide_precision[key], settings.base_rate[key])
+    decide = max(decide, hold)
+    if task is Task.SPAM:
+        return {"spam_hold": hold, "spam": decide}
+    return {"abuse_hold": hold, "abuse_reject": decide}
+
+
+@dataclass
+class Trained:
+    """What training produces, before it is written out."""
+
+    featuriser: Featuriser
+    heads: dict[Task, Head]
+    thresholds: dict[str, float]
+    settings: Settings
+    rows: dict[str, int]
+
+    def settings_data(self) -> dict[str, object]:
+        """The settings as JSON-ready data."""
+        return asdict(self.settings)
+
+
+def train(corpus: Corpus, settings: Settings, say: Progress) -> Trained:
+    """Train both heads on every training row (held-back test rows are already excluded)."""
+    rows = corpus.train
+    say(f"fitting features on {len(rows)} training rows")
+    featuriser = Featuriser(NgramHasher(settings.char_bits, settings.word_bits))
+    items = [as_input(r) for r in rows]
+    featuriser.fit(items)
+    x_all = featuriser.transform(items)
+    index = {id(r): i for i, r in enumerate(rows)}
+    heads: dict[Task, Head] = {}
+    thresholds: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    for task in Task:
+        chosen = head_rows(rows, task, SOURCES[task], settings.cross_task_negatives)
+        x = x_all[[index[id(r)] for r in chosen]]
+        y = head_labels(chosen, task)
+        say(f"{task.value} head: {len(y)} rows, {int(y.sum())} positive")
+        heads[task], oof = fit_head(x, y, settings, say)
+        thresholds.update(choose_thresholds(task, y, oof, settings))
+        counts[task.value] = len(y)
+    return Trained(featuriser, heads, thresholds, settings, counts)

@@ -1,0 +1,52 @@
+"""The artifact is verified before anything is built from it."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from classifier.artifact import ArtifactError, card_paths, verify
+from classifier.scorer import Scorer
+
+
+def _copy(model: Path, tmp_path: Path) -> Path:
+    for source in (model, *card_paths(model)):
+        shutil.copy(source, tmp_path / source.name)
+    return tmp_path / model.name
+
+
+def test_card_records_checksum_version_and_metrics(tiny_model: Path) -> None:
+    card = verify(tiny_model)
+    assert card["version"].endswith(card["artifact"]["sha256"][:8])
+    assert set(card["thresholds"]) == {"spam_hold", "spam", "abuse_hold", "abuse_reject"}
+    assert "test rows" in card["metrics"]
+    assert card_paths(tiny_model)[1].read_text().startswith("# Model card")
+
+
+def test_tampered_artifact_is_refused(tiny_model: Path, tmp_path: Path) -> None:
+    path = _copy(tiny_model, tmp_path)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ArtifactError, match="does not match its card"):
+        Scorer.load(path)
+
+
+def test_other_library_version_is_refused(tiny_model: Path, tmp_path: Path) -> None:
+    path = _copy(tiny_model, tmp_path)
+    card_path = card_paths(path)[0]
+    card = json.loads(card_path.read_text())
+    card["libraries"]["scikit-learn"] = "0.1"
+    card_path.write_text(json.dumps(card))
+    with pytest.raises(ArtifactError, match=r"scikit-learn 0\.1"):
+        Scorer.load(path)
+
+
+def test_missing_files_are_clear_errors(tiny_model: Path, tmp_path: Path) -> None:
+    with pytest.raises(ArtifactError, match="missing"):
+        Scorer.load(tmp_path / "nothing.skops")
+    path = _copy(tiny_model, tmp_path)
+    card_paths(path)[0].unlink()
+    with pytest.raises(ArtifactError, match="card"):
+        Scorer.load(path)

@@ -1,0 +1,55 @@
+"""The ``score`` command's JSON Lines contract, through the real entry point."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+
+def _run(stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "classifier", "score", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_score_lines_in_order(tiny_model: Path) -> None:
+    lines = [
+        json.dumps({"comment": "buy cheap pills http://x.example.com", "author": "a"}),
+        json.dumps({"comment": "thanks for the article", "email": "a@b.org", "url": None}),
+    ]
+    done = _run("\n".join(lines) + "\n", "--model", str(tiny_model))
+    assert done.returncode == 0, done.stderr
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(out) == 2
+    assert out[0]["spam"] > out[1]["spam"]
+    assert all(0 <= r["spam"] <= 1 and 0 <= r["abuse"] <= 1 for r in out)
+
+
+def test_explain_adds_contributions(tiny_model: Path) -> None:
+    done = _run('{"comment": "buy cheap pills"}\n', "--model", str(tiny_model), "--explain", "3")
+    record = json.loads(done.stdout)
+    assert "spam_top" in record
+    assert len(record["spam_top"]) <= 3
+
+
+def test_malformed_line_names_its_number(tiny_model: Path) -> None:
+    done = _run('{"comment": "fine"}\n{"comment": 5}\n', "--model", str(tiny_model))
+    assert done.returncode != 0
+    assert "line 2" in done.stderr
+    assert "Traceback" not in done.stderr
+    done = _run('{"comment": "fine"}\nnot json\n', "--model", str(tiny_model))
+    assert done.returncode != 0
+    assert "line 2" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_broken_model_is_a_clear_error(tmp_path: Path) -> None:
+    done = _run('{"comment": "x"}\n', "--model", str(tmp_path / "none.skops"))
+    assert done.returncode != 0
+    assert "missing" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -1,0 +1,45 @@
+"""Hashed n-grams: the same text gets the same columns wherever and with whatever it is batched."""
+
+import numpy as np
+
+from classifier.features import NgramHasher
+
+HASHER = NgramHasher(char_bits=16, word_bits=14)
+
+
+def test_batch_equals_single() -> None:
+    texts = ["buy cheap pills", "", "a", "hello world again and again"]
+    chars, words = HASHER.transform(texts)
+    for i, text in enumerate(texts):
+        c1, w1 = HASHER.transform([text])
+        assert (chars[i] != c1).nnz == 0
+        assert (words[i] != w1).nnz == 0
+
+
+def test_counts_match_char_wb_ngrams() -> None:
+    chars, words = HASHER.transform(["ab ab"])
+    # " ab", "ab ", " a", "ab", "b " ... twice each within words; 2..5-grams of " ab " are 6.
+    assert chars.sum() == 12
+    assert sorted(words.data.tolist()) == [1.0, 2.0]  # "ab" twice, "ab ab" once
+
+
+def test_terms_name_every_column() -> None:
+    text = "cheap pills here"
+    chars, words = HASHER.transform([text])
+    char_terms, word_terms = HASHER.terms(text)
+    assert {c for _, c in char_terms} == set(chars.indices.tolist())
+    assert {c for _, c in word_terms} == set(words.indices.tolist())
+    assert ("cheap pills", dict(word_terms)["cheap pills"]) in word_terms
+    assert " che" in {g for g, _ in char_terms}
+
+
+def test_word_pairs_ignore_punctuation_between() -> None:
+    _, a = HASHER.transform(["great post"])
+    _, b = HASHER.transform(["great, post"])
+    assert np.array_equal(np.sort(a.indices), np.sort(b.indices))
+
+
+def test_non_bmp_characters() -> None:
+    chars, words = HASHER.transform(["nice 👍🏽 song"])
+    assert chars.nnz > 0
+    assert words.sum() == 3  # nice, song, "nice song"

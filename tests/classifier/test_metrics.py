@@ -1,0 +1,26 @@
+"""Threshold choice by recall and by precision at a base rate."""
+
+import numpy as np
+
+from classifier.metrics import Curve, threshold_for_precision, threshold_for_recall
+
+Y = np.array([0, 0, 0, 0, 1, 0, 1, 1, 1, 1])
+P = np.linspace(0.05, 0.95, 10)
+
+
+def test_threshold_for_recall_keeps_recall() -> None:
+    t = threshold_for_recall(Y, P, 0.8)
+    assert ((t <= P) & (Y == 1)).sum() / Y.sum() >= 0.8
+    assert t > P[4]  # the highest such threshold skips the first positive
+
+
+def test_precision_at_a_low_base_rate_needs_a_higher_threshold() -> None:
+    balanced = threshold_for_precision(Y, P, 0.9, base_rate=0.5)
+    rare = threshold_for_precision(Y, P, 0.9, base_rate=0.05)
+    assert rare >= balanced
+
+
+def test_curve_rates() -> None:
+    curve = Curve.of(Y, P)
+    assert curve.tpr[-1] == curve.fpr[-1] == 1.0
+    assert np.all(np.diff(curve.tpr) >= 0)

@@ -1,0 +1,64 @@
+"""The shipped model verifies, scores sensibly, explains itself and is thread safe."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from classifier.scorer import CommentInput, Contribution, Scorer, Scores
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Scorer:
+    return Scorer.load()
+
+
+def test_shipped_model_verifies_and_behaves(shipped: Scorer) -> None:
+    spam, ham, abuse, polite = shipped.score(
+        [
+            CommentInput(
+                "Great post! Check out my site http://cheap-viagra-online.example.com "
+                "for the best pills and free money"
+            ),
+            CommentInput("I think the council got this one wrong; the bridge repairs matter more."),
+            CommentInput("You are a pathetic idiot, shut up and go away you moron"),
+            CommentInput("Thank you for the thoughtful reply, I had not considered that."),
+        ]
+    )
+    assert spam.spam > ham.spam
+    assert abuse.abuse > polite.abuse
+    assert isinstance(spam.spam, float)
+    assert isinstance(spam.abuse, float)
+    assert shipped.version
+    assert set(shipped.thresholds) == {"spam_hold", "spam", "abuse_hold", "abuse_reject"}
+    assert shipped.card["version"] == shipped.version
+
+
+def test_explanations_name_what_pushed_the_score(shipped: Scorer) -> None:
+    (scores,) = shipped.score([CommentInput("Free money!!! click http://a.example.com")], 5)
+    assert isinstance(scores, Scores)
+    assert 0 < len(scores.spam_top) <= 5
+    assert all(isinstance(c, Contribution) and c.weight > 0 for c in scores.spam_top)
+    weights = [c.weight for c in scores.spam_top]
+    assert weights == sorted(weights, reverse=True)
+    assert all(c.feature.startswith(("word ", "chars ", "signal: ")) for c in scores.spam_top)
+    (plain,) = shipped.score([CommentInput("Free money!!! click http://a.example.com")])
+    assert plain.spam == scores.spam
+    assert plain.spam_top == ()
+
+
+def test_batches_keep_order_and_match_single_scoring(shipped: Scorer) -> None:
+    items = [CommentInput(f"comment number {i} about the weather") for i in range(50)]
+    items[17] = CommentInput("WIN A FREE PRIZE call 08001234567 now!!!")
+    batch = shipped.score(items)
+    assert batch[17] == shipped.score([items[17]])[0]
+    assert max(range(50), key=lambda i: batch[i].spam) == 17
+    assert shipped.score([]) == []
+
+
+def test_scoring_from_worker_threads(shipped: Scorer) -> None:
+    items = [CommentInput(f"thread test {i} " * (i % 13 + 1)) for i in range(64)]
+    expected = shipped.score(items)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda k: shipped.score(items[k:] + items[:k]), range(16)))
+    for k, result in enumerate(results):
+        assert result == expected[k:] + expected[:k]
