@@ -21,8 +21,9 @@ class InputError(Exception):
     """A line of the ``score`` input is not a comment object."""
 
 
-def register(subparsers: Any) -> None:
-    """Add ``train``, ``evaluate``, ``score`` and ``bench`` to an argparse subparsers object."""
+def register(subparsers: Any, *, bench: bool = True) -> None:
+    """Add ``train``, ``evaluate``, ``score`` (and ``bench``) to an argparse subparsers object;
+    a caller with a benchmark of its own that includes this one passes ``bench=False``."""
     data_help = "datasets folder (default: $REPLYGUARD_DATASETS or ../shared/datasets)"
     model_help = "model artifact (default: the one shipped in the package)"
 
@@ -43,6 +44,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--explain", type=int, default=0, help="add the top N contributions per head")
     p.set_defaults(func=_score)
 
+    if not bench:
+        return
     p = subparsers.add_parser("bench", help="scoring micro-benchmark")
     p.add_argument("--model", type=Path, default=None, help=model_help)
     p.add_argument("--seconds", type=float, default=2.0, help="time spent per measurement")

@@ -37,6 +37,12 @@ def _serve(args: argparse.Namespace) -> int:
     return serve(settings, args.host, args.port, args.workers, args.settings)
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from .bench.runner import main as bench_main
+
+    return bench_main(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Every subcommand, with its options."""
     parser = argparse.ArgumentParser(
@@ -58,7 +64,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)
     serve.set_defaults(func=_serve)
 
-    classifier_cli.register(commands)
+    classifier_cli.register(commands, bench=False)
+
+    bench = commands.add_parser(
+        "bench", help="load benchmark: the service against bare aiohttp, and the scoring"
+    )
+    from .bench.runner import add_arguments
+
+    add_arguments(bench)
+    bench.set_defaults(func=_bench)
     return parser
 
 

@@ -50,7 +50,8 @@ async def model_context(app: web.Application) -> AsyncIterator[None]:
         batcher = BatchScorer(
             scorer,
             max_batch=settings.scoring_batch_max,
-            executor=executor,
+            explain=settings.explain_top,
+            executor=executor if settings.scoring_thread else None,
             observe=metrics.observe_scoring,
         )
         app[MODERATION] = Moderation(

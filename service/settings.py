@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     abuse_hold: float | None = Field(default=None, ge=0, le=1)
     abuse_reject: float | None = Field(default=None, ge=0, le=1)
     scoring_batch_max: int = Field(default=256, ge=1)
+    scoring_thread: bool = Field(
+        default=True, description="Score on a thread beside the event loop (else on the loop)."
+    )
+    explain_top: int = Field(default=5, ge=0, le=50, description="Features kept per head.")
 
     # Rules (defaults; moderators can change them at runtime through /moderation/rules).
     moderation_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)

@@ -12,13 +12,14 @@ from importlib import resources
 from typing import Any, ParamSpec, TypeVar
 
 import orjson
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import RedisError
 
 from .errors import StoreUnavailable
 from .keys import Keys
+from .pipelining import Script, ScriptPipeline
 from .schemas import CommentRecord, PostSettings, Status
 
 P = ParamSpec("P")
@@ -128,9 +129,11 @@ class Store:
     def __init__(self, redis: Redis, keys: Keys) -> None:
         self.redis = redis
         self.keys = keys
-        self._create = redis.register_script(_lua("create_comment.lua"))
-        self._moderate = redis.register_script(_lua("moderate.lua"))
-        self._erase = redis.register_script(_lua("erase_comment.lua"))
+        self._scripts = ScriptPipeline(redis)
+        self._context = Script(_lua("context.lua"))
+        self._create = Script(_lua("create_comment.lua"))
+        self._moderate = Script(_lua("moderate.lua"))
+        self._erase = Script(_lua("erase_comment.lua"))
 
     @_guarded
     async def ping(self) -> float:
@@ -158,48 +161,49 @@ class Store:
     @_guarded
     async def context(self, sub: Submission) -> Context:
         """Rules version, post settings, parent, trusted author, duplicate, flood and rate
-        state, and any earlier Idempotency-Key answer, in one pipelined round trip."""
+        state, and any earlier Idempotency-Key answer, in one script call."""
         keys = self.keys
         dup_author, dup_email = self._duplicate_keys(sub)
-        now_ms = int(time.time() * 1000)
-        async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.get(keys.rules_version())
-            pipe.hmget(keys.post(sub.post_id), ["closed", "moderate_all"])
-            pipe.hmget(keys.comment(sub.parent_id or "-"), ["status", "post"])
-            pipe.exists(keys.trusted_author(sub.author, sub.email))
-            pipe.get(dup_author)
-            pipe.get(dup_email)
-            pipe.pttl(keys.flood_address(sub.ip_hash))
-            pipe.pttl(keys.flood_email(sub.email))
-            pipe.zcount(keys.rate(sub.ip_hash), now_ms - RATE_WINDOW_MS, "+inf")
-            pipe.zrangebyscore(
-                keys.rate(sub.ip_hash), now_ms - RATE_WINDOW_MS, "+inf", 0, 1, withscores=True
-            )
-            pipe.get(keys.idempotency(sub.idempotency_key or ""))
-            (
-                version,
-                post,
-                parent,
-                trusted,
-                dup_a,
-                dup_e,
-                flood_a,
-                flood_e,
-                recent,
-                oldest,
-                prior,
-            ) = await pipe.execute()
+        reply = await self._scripts.call(
+            self._context,
+            [
+                keys.rules_version(),
+                keys.post(sub.post_id),
+                keys.comment(sub.parent_id or "-"),
+                keys.trusted_author(sub.author, sub.email),
+                dup_author,
+                dup_email,
+                keys.flood_address(sub.ip_hash),
+                keys.flood_email(sub.email),
+                keys.rate(sub.ip_hash),
+                keys.idempotency(sub.idempotency_key or ""),
+            ],
+            [RATE_WINDOW_MS],
+        )
+        (
+            version,
+            closed,
+            moderate_all,
+            parent_status,
+            parent_post,
+            trusted,
+            duplicate,
+            flood,
+            recent,
+            retry_ms,
+            prior,
+        ) = reply
         return Context(
-            rules_version=int(version or 0),
-            post=PostSettings(closed=post[0] == b"1", moderate_all=post[1] == b"1"),
-            parent_status=_str(parent[0]) if sub.parent_id and parent[0] else None,
-            parent_post=int(parent[1]) if sub.parent_id and parent[1] else None,
+            rules_version=int(version),
+            post=PostSettings(closed=closed == b"1", moderate_all=moderate_all == b"1"),
+            parent_status=_str(parent_status) if sub.parent_id and parent_status else None,
+            parent_post=int(parent_post) if sub.parent_id and parent_post else None,
             trusted_author=bool(trusted),
-            duplicate_of=_str(dup_a or dup_e) if (dup_a or dup_e) else None,
-            flood_ms=max(int(flood_a), int(flood_e), 0),
+            duplicate_of=_str(duplicate) if duplicate else None,
+            flood_ms=int(flood),
             recent_from_address=int(recent),
-            rate_retry_ms=int(oldest[0][1]) + RATE_WINDOW_MS - now_ms if oldest else 0,
-            prior_answer=_bytes(prior) if sub.idempotency_key and prior is not None else None,
+            rate_retry_ms=int(retry_ms),
+            prior_answer=_bytes(prior) if sub.idempotency_key and prior else None,
         )
 
     @_guarded
@@ -242,7 +246,7 @@ class Store:
             key, answer, ttl = idempotency
             key_list.append(keys.idempotency(key))
             args += [answer, ttl]
-        reply = await self._create(keys=key_list, args=args)
+        reply = await self._scripts.call(self._create, key_list, args)
         return Created(_str(reply[0]), _bytes(reply[1]) if len(reply) > 1 else b"")
 
     @_guarded
@@ -260,8 +264,9 @@ class Store:
         Returns "ok", "conflict" (someone else changed it first) or "missing".
         """
         record = change.record
-        outcome, _rev = await self._moderate(
-            keys=[
+        outcome, _rev = await self._scripts.call(
+            self._moderate,
+            [
                 self.keys.comment(record.id),
                 self.keys.queue(change.old_status),
                 self.keys.queue(record.status),
@@ -271,7 +276,7 @@ class Store:
                 self.keys.trusted_author(record.author, record.email),
                 self.keys.expiry(),
             ],
-            args=[
+            [
                 record.id,
                 change.expected_rev,
                 record.status.value,
@@ -436,8 +441,9 @@ class Store:
                 record.ip_hash,
             )
         )
-        status = await self._erase(
-            keys=[
+        status = await self._scripts.call(
+            self._erase,
+            [
                 keys.comment(record.id),
                 keys.approved_stream(),
                 keys.feedback_stream(),
@@ -447,7 +453,7 @@ class Store:
                 dup_email,
                 *(keys.queue(s) for s in Status),
             ],
-            args=[record.id, erased.model_dump_json()],
+            [record.id, erased.model_dump_json()],
         )
         return None if status is None else _str(status)
 
@@ -457,15 +463,21 @@ class Store:
 
 
 def connect(url: str, timeout: float) -> Redis:
-    """A client with bounded timeouts and a short, bounded retry on connection errors."""
-    return Redis.from_url(
+    """A client with bounded timeouts and a short, bounded retry on connection errors.
+
+    Requests share pipelines, so a few connections serve many requests; when all are busy a
+    request waits for one (at most ``timeout``) rather than failing at once.
+    """
+    pool = BlockingConnectionPool.from_url(
         url,
+        max_connections=32,
+        timeout=timeout,
         socket_timeout=timeout,
         socket_connect_timeout=timeout,
         retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=2),
         health_check_interval=30,
-        max_connections=256,
     )
+    return Redis.from_pool(pool)
 
 
 @asynccontextmanager

@@ -1,0 +1,1 @@
+"""`replyguard bench`: the service against a bare aiohttp baseline, under the same load."""

@@ -1,0 +1,218 @@
+"""Runs the load benchmark: a private Redis, the baseline and the service, in alternation."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..embedded import EmbeddedRedis
+from .loadgen import LoadResult, run_python, run_wrk, wrk_available
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _rss_mib(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            line = next(x for x in status if x.startswith("VmRSS:"))
+    except (OSError, StopIteration):
+        return float("nan")
+    return int(line.split()[1]) / 1024
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text(encoding="ascii")
+    except OSError:
+        return []
+    return [int(x) for x in text.split()]
+
+
+@dataclass
+class Target:
+    """One server under test: the baseline or the service with some number of workers."""
+
+    name: str
+    command: list[str]
+    env: dict[str, str]
+    port: int = field(default_factory=_free_port)
+    process: subprocess.Popen[bytes] | None = None
+    results: list[LoadResult] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and modules
+            [*self.command, "--port", str(self.port)],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def wait_ready(self, timeout: float = 120.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.process.returncode}")
+            try:
+                with urllib.request.urlopen(self.url + "readyz", timeout=2) as answer:  # noqa: S310
+                    if answer.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"{self.name} was not ready within {timeout:.0f} s")
+
+    def worker_rss(self) -> list[float]:
+        if self.process is None:
+            return []
+        pids = _children(self.process.pid) or [self.process.pid]
+        return [_rss_mib(pid) for pid in pids]
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def _form_token(target: Target) -> tuple[str, float]:
+    with urllib.request.urlopen(target.url + "form-token?post=4127", timeout=5) as answer:  # noqa: S310
+        given = json.loads(answer.read())
+    return str(given["token"]), float(given["min_seconds"])
+
+
+def _targets(workers: Sequence[int], redis_url: str) -> list[Target]:
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("REPLYGUARD_")}
+    python = sys.executable
+    targets = [Target("bare aiohttp", [python, "-m", "service.bench.baseline"], base_env)]
+    for count in workers:
+        env = {
+            **base_env,
+            "REPLYGUARD_REDIS_URL": redis_url,
+            "REPLYGUARD_TRUSTED_PROXIES": "127.0.0.1,::1",
+        }
+        command = [python, "-m", "service", "serve", "--workers", str(count)]
+        targets.append(Target(f"replyguard, {count} worker{'s' * (count > 1)}", command, env))
+    return targets
+
+
+def _load(target: Target, args: argparse.Namespace, token: str, seconds: float) -> LoadResult:
+    run = uuid.uuid4().hex[:10]
+    drive = run_wrk if args.tool == "wrk" else run_python
+    return drive(target.url, args.connections, seconds, run, token)
+
+
+def _report(targets: Sequence[Target], args: argparse.Namespace) -> dict[str, object]:
+    baseline = statistics.median(r.rate for r in targets[0].results)
+    print(
+        f"\nload: {args.connections} connections, {args.seconds:.0f} s per run, {args.rounds} "
+        f"rounds in alternation, {args.tool}; figures are medians over the rounds\n"
+    )
+    header = f"{'server':<24}{'req/s':>9}{'ratio':>8}{'p50 ms':>9}{'p99 ms':>9}{'not 201':>9}"
+    print(header + f"{'errors':>8}  worker RSS MiB")
+    report: dict[str, object] = {"baseline_rps": baseline}
+    for target in targets:
+        results = target.results
+        rate = statistics.median(r.rate for r in results)
+        p50 = statistics.median(r.p50_ms for r in results)
+        p99 = statistics.median(r.p99_ms for r in results)
+        not201 = sum(r.non201 for r in results)
+        errors = sum(r.socket_errors for r in results)
+        rss = target.worker_rss()
+        print(
+            f"{target.name:<24}{rate:>9.0f}{rate / baseline:>8.3f}{p50:>9.2f}{p99:>9.2f}"
+            f"{not201:>9}{errors:>8}  {', '.join(f'{x:.0f}' for x in rss)}"
+        )
+        report[target.name] = {
+            "rps": rate,
+            "ratio": rate / baseline,
+            "p50_ms": p50,
+            "p99_ms": p99,
+            "not_201": not201,
+            "socket_errors": errors,
+            "worker_rss_mib": rss,
+            "runs": [r.rate for r in results],
+        }
+    return report
+
+
+def run_load(args: argparse.Namespace) -> dict[str, object]:
+    """Start everything, warm up, measure in alternation, print the table."""
+    with tempfile.TemporaryDirectory(prefix="replyguard-bench-") as tmp:
+        redis = EmbeddedRedis(Path(tmp) / "redis")
+        targets = _targets(args.workers, redis.start())
+        try:
+            for target in targets:
+                target.start()
+            for target in targets:
+                target.wait_ready()
+            token, min_seconds = _form_token(targets[1])
+            time.sleep(min_seconds + 0.2)
+            for target in targets:
+                _load(target, args, token, args.warmup)
+            for round_no in range(args.rounds):
+                for target in targets:
+                    result = _load(target, args, token, args.seconds)
+                    target.results.append(result)
+                    print(
+                        f"round {round_no + 1}: {target.name:<24} {result.rate:8.0f} req/s "
+                        f"p99 {result.p99_ms:6.1f} ms, not 201: {result.non201}",
+                        flush=True,
+                    )
+            return _report(targets, args)
+        finally:
+            for target in targets:
+                target.stop()
+            redis.stop()
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The bench command's options."""
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=10.0, help="per run")
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds, per server")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--workers",
+        type=lambda v: [int(x) for x in v.split(",")],
+        default=[1, 2],
+        help="comma-separated worker counts to measure (default 1,2)",
+    )
+    parser.add_argument(
+        "--tool", choices=["wrk", "python"], default="wrk" if wrk_available() else "python"
+    )
+    parser.add_argument("--no-scoring", action="store_true", help="skip the scoring benchmark")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+
+
+def main(args: argparse.Namespace) -> int:
+    """`replyguard bench`."""
+    report = run_load(args)
+    if not args.no_scoring:
+        from .scoring import run_scoring
+
+        print()
+        report["scoring"] = run_scoring()
+    if args.json is not None:
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return 0
