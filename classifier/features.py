@@ -77,6 +77,14 @@ def _mix(h: NDArray[np.uint64], salt: int, bits: int) -> NDArray[np.int64]:
     return (z >> U64(64 - bits)).astype(np.int64)
 
 
+def count_triplets(
+    docs: NDArray[np.int64], cols: NDArray[np.int64], bits: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """(document, column, count) of every column that occurs, by document then column."""
+    keys, counts = np.unique((docs << bits) | cols, return_counts=True)
+    return keys >> bits, keys & ((1 << bits) - 1), counts
+
+
 def _counts(docs: NDArray[np.int64], cols: NDArray[np.int64], n_docs: int, bits: int) -> Counts:
     """A CSR matrix of how often each column occurs in each document."""
     keys, counts = np.unique((docs << bits) | cols, return_counts=True)
@@ -90,16 +98,29 @@ def _counts(docs: NDArray[np.int64], cols: NDArray[np.int64], n_docs: int, bits:
 
 
 @dataclass(slots=True)
-class _Grams:
-    """Where every n-gram of a batch came from (document) and went (column)."""
+class Grams:
+    """Where every n-gram of a batch came from (document, span of ``joined``) and went (column).
 
-    keep: bool = False
+    ``joined`` is the batch as hashed: each text padded with a space on both sides and followed
+    by a NUL. A word bigram spans two words, kept apart so that its name is "first second"."""
+
+    joined: str = ""
     char_docs: NDArray[np.int64] = field(default_factory=_empty)
     char_cols: NDArray[np.int64] = field(default_factory=_empty)
     char_spans: tuple[NDArray[np.int64], NDArray[np.int64]] = (_empty(), _empty())
     word_docs: NDArray[np.int64] = field(default_factory=_empty)
     word_cols: NDArray[np.int64] = field(default_factory=_empty)
-    word_spans: list[tuple[tuple[int, int], ...]] = field(default_factory=list)
+    word_first: tuple[NDArray[np.int64], NDArray[np.int64]] = (_empty(), _empty())
+    word_second: tuple[NDArray[np.int64], NDArray[np.int64]] = (_empty(), _empty())
+
+    def char_name(self, k: int) -> str:
+        return self.joined[self.char_spans[0][k] : self.char_spans[1][k]]
+
+    def word_name(self, k: int) -> str:
+        first = self.joined[self.word_first[0][k] : self.word_first[1][k]]
+        if self.word_second[0][k] < 0:
+            return first
+        return f"{first} {self.joined[self.word_second[0][k] : self.word_second[1][k]]}"
 
 
 class NgramHasher:
@@ -127,30 +148,31 @@ class NgramHasher:
 
     def transform(self, texts: Sequence[str]) -> tuple[Counts, Counts]:
         """(character n-gram counts, word n-gram counts) for already normalised texts."""
-        grams = self._grams(texts)
+        chars, words, _ = self.transform_with_grams(texts)
+        return chars, words
+
+    def transform_with_grams(self, texts: Sequence[str]) -> tuple[Counts, Counts, Grams]:
+        """The counts, and where each n-gram came from (to name columns in explanations)."""
+        grams = self.grams(texts)
         n_docs = len(texts)
         return (
             _counts(grams.char_docs, grams.char_cols, n_docs, self.char_bits),
             _counts(grams.word_docs, grams.word_cols, n_docs, self.word_bits),
+            grams,
         )
+
+    def grams(self, texts: Sequence[str]) -> Grams:
+        """Every character and word n-gram of already normalised texts, with its column."""
+        return self._grams(texts)
 
     def terms(self, text: str) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
         """The character and word n-grams of one normalised text with their columns."""
-        grams = self._grams([text], keep=True)
-        padded = f" {text} "
-        chars = [
-            (padded[s:e], int(c))
-            for s, e, c in zip(
-                grams.char_spans[0], grams.char_spans[1], grams.char_cols, strict=True
-            )
-        ]
-        words = [
-            (" ".join(padded[s:e] for s, e in span), int(c))
-            for span, c in zip(grams.word_spans, grams.word_cols, strict=True)
-        ]
+        grams = self._grams([text])
+        chars = [(grams.char_name(k), int(c)) for k, c in enumerate(grams.char_cols)]
+        words = [(grams.word_name(k), int(c)) for k, c in enumerate(grams.word_cols)]
         return chars, words
 
-    def _grams(self, texts: Sequence[str], keep: bool = False) -> _Grams:
+    def _grams(self, texts: Sequence[str]) -> Grams:
         # Each text is padded with a space on both sides and followed by a NUL separator.
         joined = "\x00".join(f" {t} " for t in texts) + "\x00"
         codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(U64)
@@ -164,7 +186,7 @@ class NgramHasher:
         def substring(start: NDArray[np.int64], end: NDArray[np.int64]) -> NDArray[np.uint64]:
             return (prefix[end] - prefix[start]) * up[end - 1]
 
-        grams = _Grams(keep=keep)
+        grams = Grams(joined=joined)
         self._chars(codes, doc_of, substring, grams)
         self._words(codes, doc_of, substring, grams)
         return grams
@@ -174,7 +196,7 @@ class NgramHasher:
         codes: NDArray[np.uint64],
         doc_of: NDArray[np.int64],
         substring: Substring,
-        grams: _Grams,
+        grams: Grams,
     ) -> None:
         is_space = (codes == _SPACE) | (codes == 0)
         spaces = np.concatenate(([0], np.cumsum(is_space)))
@@ -201,7 +223,7 @@ class NgramHasher:
         codes: NDArray[np.uint64],
         doc_of: NDArray[np.int64],
         substring: Substring,
-        grams: _Grams,
+        grams: Grams,
     ) -> None:
         table = _WORD_CHAR
         is_word = np.zeros(len(codes) + 2, dtype=np.bool_)
@@ -213,23 +235,26 @@ class NgramHasher:
         word_hash = substring(starts, ends)
         word_doc = doc_of[starts]
         docs, cols = [], []
-        spans: list[tuple[tuple[int, int], ...]] = []
+        first_s, first_e, second_s, second_e = [], [], [], []
         lo, hi = self.word_range
         if lo <= 1 <= hi:
             docs.append(word_doc)
             cols.append(_mix(word_hash, 0x2001, self.word_bits))
-            if grams.keep:
-                spans += [((int(s), int(e)),) for s, e in zip(starts, ends, strict=True)]
+            none = np.full(len(starts), -1, dtype=np.int64)
+            first_s += [starts]
+            first_e += [ends]
+            second_s += [none]
+            second_e += [none]
         if lo <= 2 <= hi and len(word_hash) > 1:
             same = word_doc[1:] == word_doc[:-1]
             pair = word_hash[:-1][same] * U64(_PAIR) + word_hash[1:][same]
             docs.append(word_doc[1:][same])
             cols.append(_mix(pair, 0x2002, self.word_bits))
-            if grams.keep:
-                spans += [
-                    ((int(starts[k]), int(ends[k])), (int(starts[k + 1]), int(ends[k + 1])))
-                    for k in np.flatnonzero(same)
-                ]
-        grams.word_docs = np.concatenate(docs) if docs else _empty()
-        grams.word_cols = np.concatenate(cols) if cols else _empty()
-        grams.word_spans = spans
+            first_s += [starts[:-1][same]]
+            first_e += [ends[:-1][same]]
+            second_s += [starts[1:][same]]
+            second_e += [ends[1:][same]]
+        if docs:
+            grams.word_docs, grams.word_cols = np.concatenate(docs), np.concatenate(cols)
+            grams.word_first = (np.concatenate(first_s), np.concatenate(first_e))
+            grams.word_second = (np.concatenate(second_s), np.concatenate(second_e))

@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 from sklearn.linear_model import LogisticRegression
 
-from classifier.features import NgramHasher
+from classifier.features import Grams, NgramHasher, count_triplets
 from classifier.signals import SIGNAL_NAMES, CommentInput, signals
 from classifier.text import normalise
 
@@ -21,14 +21,29 @@ Vector = NDArray[np.float64]
 _CHUNK = 2048  # larger batches only cost more memory, not less time per row
 
 
-def _sublinear_tfidf(counts: Matrix, idf: NDArray[np.float32]) -> Matrix:
-    """(1 + log tf) * idf, each row scaled to unit length (scikit-learn's sublinear TF-IDF)."""
-    out = counts.copy()
-    out.data = (1.0 + np.log(out.data)) * idf[out.indices]
-    rows = np.repeat(np.arange(out.shape[0]), np.diff(out.indptr))
-    norms = np.sqrt(np.bincount(rows, weights=out.data**2, minlength=out.shape[0]))
-    out.data /= np.maximum(norms, 1e-12)[rows]
-    return out
+def _tfidf_triplets(
+    docs: NDArray[np.int64], cols: NDArray[np.int64], bits: int, idf: NDArray[np.float32]
+) -> tuple[NDArray[np.int64], NDArray[np.int64], Vector]:
+    """(1 + log tf) * idf, each row scaled to unit length (scikit-learn's sublinear TF-IDF),
+    as (row, column, value) triplets."""
+    rows, cols, counts = count_triplets(docs, cols, bits)
+    values = (1.0 + np.log(counts)) * idf[cols]
+    norms = np.sqrt(np.bincount(rows, weights=values**2))
+    return rows, cols, values / np.maximum(norms, 1e-12)[rows]
+
+
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """A batch's features without scipy: the n-gram block as (row, column, value) triplets in
+    row order, and the signals as a dense block. Scoring reads these directly."""
+
+    n: int
+    rows: NDArray[np.int64]
+    cols: NDArray[np.int64]
+    values: Vector
+    dense: Vector  # (n, len(SIGNAL_NAMES)), centred
+    texts: list[str]
+    grams: Grams
 
 
 def _idf(df: NDArray[np.int64], n_docs: int) -> NDArray[np.float32]:
@@ -67,17 +82,47 @@ class Featuriser:
         return self
 
     def transform(self, items: Sequence[CommentInput]) -> Matrix:
-        """The feature matrix, one row per comment."""
+        """The feature matrix, one row per comment (built from ``rows``: the same numbers)."""
         if len(items) > _CHUNK:
             parts = [self.transform(items[i : i + _CHUNK]) for i in range(0, len(items), _CHUNK)]
             return sp.vstack(parts, format="csr")
+        batch = self.rows(items)
+        signals_at = self.n_features - len(SIGNAL_NAMES)
+        dense_rows, dense_cols = np.nonzero(batch.dense)
+        return sp.csr_matrix(
+            (
+                np.concatenate([batch.values, batch.dense[dense_rows, dense_cols]]),
+                (
+                    np.concatenate([batch.rows, dense_rows]),
+                    np.concatenate([batch.cols, dense_cols + signals_at]),
+                ),
+            ),
+            shape=(len(items), self.n_features),
+        )
+
+    def rows(self, items: Sequence[CommentInput]) -> Rows:
+        """The features of a batch as triplets and a dense block (the fast scoring path)."""
         texts = [normalise(item.comment) for item in items]
-        chars, words = self.hasher.transform(texts)
+        grams = self.hasher.grams(texts)
+        c_rows, c_cols, c_values = _tfidf_triplets(
+            grams.char_docs, grams.char_cols, self.hasher.char_bits, self.char_idf
+        )
+        w_rows, w_cols, w_values = _tfidf_triplets(
+            grams.word_docs, grams.word_cols, self.hasher.word_bits, self.word_idf
+        )
+        rows = np.concatenate([c_rows, w_rows])
+        order = np.argsort(rows, kind="stable")
+        cols = np.concatenate([c_cols, w_cols + (1 << self.hasher.char_bits)])
         # Centred, so a signal's contribution is relative to a typical training comment.
-        dense = sp.csr_matrix(signals(items, texts) - self.signal_mean)
-        return sp.hstack(
-            [_sublinear_tfidf(chars, self.char_idf), _sublinear_tfidf(words, self.word_idf), dense],
-            format="csr",
+        dense = signals(items, texts) - self.signal_mean
+        return Rows(
+            n=len(items),
+            rows=rows[order],
+            cols=cols[order],
+            values=np.concatenate([c_values, w_values])[order],
+            dense=dense,
+            texts=texts,
+            grams=grams,
         )
 
     def to_data(self) -> dict[str, Any]:

@@ -12,11 +12,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from classifier import artifact
-from classifier.explain import Contribution, feature_names, top_contributions
+from classifier.explain import Contribution, explain_batch
 from classifier.labels import Task
-from classifier.pipeline import Featuriser, Head
-from classifier.signals import CommentInput
-from classifier.text import normalise
+from classifier.pipeline import Featuriser, Head, Rows
+from classifier.signals import SIGNAL_NAMES, CommentInput
 
 __all__ = ["CommentInput", "Contribution", "Scorer", "Scores"]
 
@@ -53,6 +52,7 @@ class Scorer:
         folded = [self.heads[task].folded() for task in (Task.SPAM, Task.ABUSE)]
         self._weights = np.ascontiguousarray(np.stack([w for w, _ in folded], axis=1))
         self._bias = np.array([b for _, b in folded])
+        self._signals_at = featuriser.n_features - len(SIGNAL_NAMES)
         self.thresholds: Mapping[str, float] = MappingProxyType(
             {k: float(thresholds[k]) for k in THRESHOLD_KEYS}
         )
@@ -73,26 +73,28 @@ class Scorer:
 
     def probabilities(self, items: Sequence[CommentInput]) -> NDArray[np.float64]:
         """(n, 2) calibrated probabilities of (spam, abuse)."""
-        x = self.featuriser.transform(items)
-        return np.asarray(1.0 / (1.0 + np.exp(-(x @ self._weights + self._bias))))
+        return self._probabilities(self.featuriser.rows(items))
+
+    def _probabilities(self, batch: Rows) -> NDArray[np.float64]:
+        # One pass over the batch's non-zero features for both heads: x @ W without scipy.
+        contributions = batch.values[:, None] * self._weights[batch.cols]
+        logits = batch.dense @ self._weights[self._signals_at :] + self._bias
+        for head in range(logits.shape[1]):
+            logits[:, head] += np.bincount(
+                batch.rows, weights=contributions[:, head], minlength=batch.n
+            )
+        return np.asarray(1.0 / (1.0 + np.exp(-logits)))
 
     def score(self, items: Sequence[CommentInput], explain: int = 0) -> list[Scores]:
         """Scores in the order of ``items``; ``explain=N`` adds each head's top-N contributions."""
         if not items:
             return []
+        batch = self.featuriser.rows(items)
+        probs = self._probabilities(batch)
         if explain <= 0:
-            probs = self.probabilities(items)
             return [Scores(float(s), float(a)) for s, a in probs]
-        x = self.featuriser.transform(items)
-        probs = 1.0 / (1.0 + np.exp(-(x @ self._weights + self._bias)))
-        out = []
-        for i, item in enumerate(items):
-            norm = normalise(item.comment)
-            names = feature_names(self.featuriser, item, norm)
-            row = x[i]
-            tops = [
-                top_contributions(row, self._weights[:, h], names, explain, item, norm)
-                for h in (0, 1)
-            ]
-            out.append(Scores(float(probs[i, 0]), float(probs[i, 1]), tops[0], tops[1]))
-        return out
+        tops = explain_batch(self.featuriser, self._weights, batch, items, explain)
+        return [
+            Scores(float(p[0]), float(p[1]), top[0], top[1])
+            for p, top in zip(probs, tops, strict=True)
+        ]
