@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
+import logging.handlers
+import queue
 import sys
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -13,7 +16,12 @@ import orjson
 request_id: ContextVar[str] = ContextVar("request_id", default="")
 
 # Attributes every LogRecord has; anything else was passed with extra= and is logged as a field.
-_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {
+    "message",
+    "asctime",
+    "taskName",
+    "request_id",
+}
 
 
 class JsonFormatter(logging.Formatter):
@@ -26,7 +34,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        rid = request_id.get()
+        rid = getattr(record, "request_id", None) or request_id.get()
         if rid:
             entry["request_id"] = rid
         for key, value in vars(record).items():
@@ -34,14 +42,34 @@ class JsonFormatter(logging.Formatter):
                 entry[key] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
+        elif record.exc_text:
+            entry["exception"] = record.exc_text
         return orjson.dumps(entry, default=str).decode()
 
 
+class _Enqueue(logging.handlers.QueueHandler):
+    """Hands records to the writer thread; only what depends on this moment is done here."""
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        record.request_id = request_id.get()
+        record.msg = record.getMessage()
+        record.args = None
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        return record
+
+
 def configure(level: str) -> None:
-    """Send every log line to stderr as JSON."""
+    """Log JSON lines to stderr; formatting and writing happen on a thread of their own, so
+    the event loop only queues a record."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
+    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    listener = logging.handlers.QueueListener(records, handler, respect_handler_level=False)
+    listener.start()
+    atexit.register(listener.stop)
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [_Enqueue(records)]
     root.setLevel(level)
     logging.getLogger("aiohttp.access").disabled = True

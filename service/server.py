@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -69,6 +70,10 @@ async def _serve_app(settings: Settings, host: str, port: int, reuse_port: bool)
         handle_signals=False,
     )
     await runner.setup()
+    # Everything loaded so far (the model, the app) lives as long as the process: keep the
+    # collector from walking it again and again.
+    gc.collect()
+    gc.freeze()
     try:
         site = web.TCPSite(runner, host, port, reuse_port=reuse_port or None, backlog=1024)
         await site.start()

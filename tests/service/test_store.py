@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
@@ -149,3 +150,21 @@ async def test_unreachable_redis_is_store_unavailable() -> None:
         rec = record()
         with pytest.raises(StoreUnavailable):
             await store.create(rec, submission(rec), LIMITS)
+
+
+async def test_scripts_survive_a_script_flush(store: Store) -> None:
+    """After a Redis restart the server forgets its scripts; calls load them again."""
+    first = record()
+    await store.create(first, submission(first), LIMITS)
+    await store.redis.script_flush()
+    second = record(content="After the flush")
+    assert (await store.create(second, submission(second), LIMITS)).outcome == "created"
+    assert await store.get(second.id) is not None
+
+
+async def test_concurrent_calls_share_pipelines(store: Store) -> None:
+    records = [record(content=f"Concurrent {i}") for i in range(50)]
+    results = await asyncio.gather(*(store.create(rec, submission(rec), LIMITS) for rec in records))
+    assert {r.outcome for r in results} == {"created"}
+    contexts = await asyncio.gather(*(store.context(submission(rec)) for rec in records))
+    assert all(ctx.duplicate_of == rec.id for ctx, rec in zip(contexts, records, strict=True))
