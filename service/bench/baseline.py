@@ -15,6 +15,10 @@ async def _post(request: web.Request) -> web.Response:
     return web.Response(status=201, body=_BODY, content_type="application/json")
 
 
+async def _ok(request: web.Request) -> web.Response:
+    return web.Response(text="ok")
+
+
 def main() -> None:
     """Serve the baseline on the given port until killed."""
     parser = argparse.ArgumentParser(description=__doc__)

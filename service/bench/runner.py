@@ -10,12 +10,15 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from ..embedded import EmbeddedRedis
 from .loadgen import LoadResult, run_python, run_wrk, wrk_available
@@ -54,6 +57,7 @@ class Target:
     port: int = field(default_factory=_free_port)
     process: subprocess.Popen[bytes] | None = None
     results: list[LoadResult] = field(default_factory=list)
+    lags: list[float] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -116,10 +120,46 @@ def _targets(workers: Sequence[int], redis_url: str) -> list[Target]:
     return targets
 
 
-def _load(target: Target, args: argparse.Namespace, token: str, seconds: float) -> LoadResult:
+class LagProbe:
+    """Asks /healthz every 20 ms during a run: how long a trivial request waits shows how long
+    the event loop is kept busy (by scoring, for instance)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url + "healthz"
+        self.times: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.02):
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(self.url, timeout=5) as answer:  # noqa: S310
+                    answer.read()
+            except OSError:
+                continue
+            self.times.append((time.perf_counter() - started) * 1e3)
+
+    def __enter__(self) -> LagProbe:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def p99(self) -> float:
+        return float(np.percentile(self.times, 99)) if self.times else float("nan")
+
+
+def _load(
+    target: Target, args: argparse.Namespace, token: str, seconds: float
+) -> tuple[LoadResult, float]:
     run = uuid.uuid4().hex[:10]
     drive = run_wrk if args.tool == "wrk" else run_python
-    return drive(target.url, args.connections, seconds, run, token)
+    with LagProbe(target.url) as probe:
+        result = drive(target.url, args.connections, seconds, run, token)
+    return result, probe.p99()
 
 
 def _report(targets: Sequence[Target], args: argparse.Namespace) -> dict[str, object]:
@@ -129,7 +169,7 @@ def _report(targets: Sequence[Target], args: argparse.Namespace) -> dict[str, ob
         f"rounds in alternation, {args.tool}; figures are medians over the rounds\n"
     )
     header = f"{'server':<24}{'req/s':>9}{'ratio':>8}{'p50 ms':>9}{'p99 ms':>9}{'not 201':>9}"
-    print(header + f"{'errors':>8}  worker RSS MiB")
+    print(header + f"{'errors':>8}{'healthz p99':>13}  worker RSS MiB")
     report: dict[str, object] = {"baseline_rps": baseline}
     for target in targets:
         results = target.results
@@ -172,8 +212,9 @@ def run_load(args: argparse.Namespace) -> dict[str, object]:
                 _load(target, args, token, args.warmup)
             for round_no in range(args.rounds):
                 for target in targets:
-                    result = _load(target, args, token, args.seconds)
+                    result, lag = _load(target, args, token, args.seconds)
                     target.results.append(result)
+                    target.lags.append(lag)
                     print(
                         f"round {round_no + 1}: {target.name:<24} {result.rate:8.0f} req/s "
                         f"p99 {result.p99_ms:6.1f} ms, not 201: {result.non201}",
