@@ -175,7 +175,9 @@ class NgramHasher:
     def _grams(self, texts: Sequence[str]) -> Grams:
         # Each text is padded with a space on both sides and followed by a NUL separator.
         joined = "\x00".join(f" {t} " for t in texts) + "\x00"
-        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(U64)
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(
+            U64
+        )
         n = len(codes)
         up, down = _POWERS.get(n + 1)
         prefix = np.zeros(n + 1, dtype=U64)

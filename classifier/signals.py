@@ -61,7 +61,9 @@ _UPPER = _table(str.isupper)
 def _per_text(texts: Sequence[str]) -> tuple[NDArray[np.float64], ...]:
     """Letters, capitals and exclamation marks per text, counted over the batch at once."""
     joined = "".join(texts)
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(
+        np.int64
+    )
     codes[codes >= len(_ALPHA)] = 0
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     doc = np.repeat(np.arange(len(texts)), lengths)

@@ -196,6 +196,20 @@ async def test_wrong_json_types_are_422(client: Client, field: str, value: Any) 
     assert field in (await response.json())["errors"]
 
 
+async def test_latin1_pages_are_understood(client: Client) -> None:
+    body = "comment=Caf%E9+au+lait&author=Zo%EB&email=zoe%40example.org&comment_post_ID=7"
+    response = await client.post(
+        "/comments",
+        data=body.encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded; charset=ISO-8859-1"},
+    )
+    assert response.status == 201
+    record = await (
+        await client.get(f"/moderation/comments/{(await response.json())['id']}", headers=bearer())
+    ).json()
+    assert (record["content"], record["author"]) == ("Café au lait", "Zoë")
+
+
 async def test_json_numbers_are_taken_for_ids(client: Client) -> None:
     body: dict[str, Any] = dict(form())
     body.update(comment_post_ID=4127, comment_parent=0)
@@ -214,6 +228,8 @@ async def test_json_numbers_are_taken_for_ids(client: Client) -> None:
         (b"comment=hi", "text/plain", 415),
         (b"<comment>hi</comment>", "application/xml", 415),
         (b"comment=hi", "application/x-www-form-urlencoded; charset=klingon", 415),
+        (b"comment=\\ud800", "application/x-www-form-urlencoded; charset=raw_unicode_escape", 415),
+        (b'{"comment": "\\ud800"}', "application/json; charset=utf-16", 415),
         (
             "&".join(f"f{i}=x" for i in range(100)).encode(),
             "application/x-www-form-urlencoded",
