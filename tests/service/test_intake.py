@@ -214,6 +214,23 @@ async def test_json_numbers_are_taken_for_ids(client: Client) -> None:
         (b"comment=hi", "text/plain", 415),
         (b"<comment>hi</comment>", "application/xml", 415),
         (b"comment=hi", "application/x-www-form-urlencoded; charset=klingon", 415),
+        # Codecs that exist but decode nothing raise UnicodeError, not UnicodeDecodeError.
+        (b"comment=hi", "application/x-www-form-urlencoded; charset=undefined", 400),
+        (b"comment=hi", "application/json; charset=punycode", 400),
+        (
+            b'--b\r\nContent-Disposition: form-data; name="\x01"\r\n\r\nx\r\n--b--\r\n',
+            "multipart/form-data; boundary=b",
+            400,
+        ),
+        (
+            b"".join(
+                b'--b\r\nContent-Disposition: form-data; name="f%d"\r\n\r\nx\r\n' % i
+                for i in range(100)
+            )
+            + b"--b--\r\n",
+            "multipart/form-data; boundary=b",
+            400,
+        ),
         (
             "&".join(f"f{i}=x" for i in range(100)).encode(),
             "application/x-www-form-urlencoded",
@@ -244,6 +261,16 @@ async def test_repeated_fields_take_the_last_value(client: Client) -> None:
     response = await client.post(
         "/comments", data=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
     )
+    assert (await response.json()) == {"errors": {"author": "Please enter your name here"}}
+
+
+async def test_repeated_multipart_fields_take_the_last_value(client: Client) -> None:
+    import aiohttp
+
+    data = aiohttp.FormData(default_to_multipart=True)
+    for name, value in [*form().items(), ("author", "")]:
+        data.add_field(name, value)
+    response = await client.post("/comments", data=data)
     assert (await response.json()) == {"errors": {"author": "Please enter your name here"}}
 
 
