@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -253,6 +253,57 @@ class ErrorOut(BaseModel):
     """Any other refusal."""
 
     error: str
+
+
+class DuplicateOut(ErrorOut):
+    """The 409 answer to a duplicate comment, naming the earlier one."""
+
+    id: str
+
+
+class FormTokenOut(BaseModel):
+    """GET /form-token: the token the form sends back, and the rules it is checked by."""
+
+    field: str
+    token: str
+    honeypot_field: str
+    min_seconds: float
+    expires_in: int
+
+
+class HealthOut(BaseModel):
+    """GET /healthz."""
+
+    status: Literal["ok"]
+
+
+class ModelState(BaseModel):
+    """Whether the model is loaded, and which one."""
+
+    loaded: bool
+    version: str | None
+
+
+class RedisUp(BaseModel):
+    """Redis answered a PING, this fast."""
+
+    ok: Literal[True]
+    latency_ms: float
+
+
+class RedisDown(BaseModel):
+    """Redis did not answer."""
+
+    ok: Literal[False]
+    error: str
+
+
+class ReadinessOut(BaseModel):
+    """GET /readyz: ready only when Redis answers and the model is loaded."""
+
+    model: ModelState
+    redis: RedisUp | RedisDown
+    ready: bool
 
 
 class QueuePage(BaseModel):
