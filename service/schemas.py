@@ -78,7 +78,7 @@ def _whole_number(value: Any, message: str, minimum: int) -> int:
         raise _fail(message)
     if isinstance(value, str):
         value = value.strip()
-        if not value.isascii() or not value.isdigit() or len(value) > 18:
+        if not value.isascii() or not value.isdigit() or len(value) > 19:
             raise _fail(message)
         value = int(value)
     if not isinstance(value, int) or value < minimum or value > 2**63 - 1:
@@ -137,7 +137,7 @@ class CommentForm(BaseModel):
     @field_validator("url", mode="before")
     @classmethod
     def _url(cls, value: Any) -> str:
-        text = _text(value, "")
+        text = _text("" if value is None else value, "")  # optional: null is no URL
         if len(text) > MAX_URL:
             raise _fail(MSG_URL_LONG)
         return text

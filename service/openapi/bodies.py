@@ -14,7 +14,7 @@ from .shapes import IN
 
 COMPONENT = "#/components/schemas/{model}"
 MAX_ID = 2**63 - 1
-_POST_ID = {"type": "string", "pattern": "^[1-9][0-9]{0,17}$"}
+_POST_ID = {"type": "string", "pattern": "^[1-9][0-9]{0,18}$"}
 _PARENT = {"type": "string", "pattern": "^([0-9A-Za-z]{1,32})?$"}
 
 # The form's validators take any value (mode="before"); this is what each field may be on the

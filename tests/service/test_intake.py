@@ -196,6 +196,19 @@ async def test_wrong_json_types_are_422(client: Client, field: str, value: Any) 
     assert field in (await response.json())["errors"]
 
 
+async def test_json_null_url_is_no_url(client: Client) -> None:
+    body: dict[str, Any] = dict(form())
+    body["url"] = None
+    assert (await client.post("/comments", json=body)).status == 201
+
+
+async def test_post_ids_up_to_the_largest_are_taken_as_text_too(client: Client) -> None:
+    largest = str(2**63 - 1)  # 19 digits, as a JSON number is taken
+    assert (await client.post("/comments", data=form(comment_post_ID=largest))).status == 201
+    response = await client.post("/comments", data=form(comment_post_ID=str(2**63)))
+    assert response.status == 422
+
+
 async def test_json_numbers_are_taken_for_ids(client: Client) -> None:
     body: dict[str, Any] = dict(form())
     body.update(comment_post_ID=4127, comment_parent=0)
