@@ -84,7 +84,9 @@ COMMENTS = Operation(
             "Stored and decided; a browser is sent back to the article.",
             headers=("Location", "Idempotent-Replayed"),
         ),
-        400: _browser(replace(MALFORMED, description=f"{MALFORMED.description} A bad key.")),
+        400: _browser(
+            replace(MALFORMED, description=f"{MALFORMED.description} Or a bad Idempotency-Key.")
+        ),
         403: _browser(
             Answer(
                 "Comments are closed on the post, or the comment replied to is not approved.",

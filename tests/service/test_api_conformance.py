@@ -37,14 +37,13 @@ pytestmark = pytest.mark.slow
 API_KEY = "conformance-api-key"
 BROWSER = {"Accept": "text/html,*/*;q=0.8", "Referer": ARTICLE}
 EXAMPLES_PER_OPERATION = 40
-CHECKS = [
-    not_a_server_error,
+CONFORMANCE = [
     status_code_conformance,
     content_type_conformance,
     response_headers_conformance,
     response_schema_conformance,
-    ignored_auth,
 ]
+CHECKS = [not_a_server_error, *CONFORMANCE, ignored_auth]
 
 
 class LiveService:
@@ -165,3 +164,50 @@ def _let_some_through(case: Any, live: LiveService, turn: bool) -> None:
             "GET" if case.operation.path == "/form-token" else "POST"
         )
         case.headers["Access-Control-Request-Headers"] = "content-type"
+
+
+@pytest.fixture(scope="module")
+def without_redis(scorer: Scorer) -> Iterator[LiveService]:
+    settings = Settings(
+        redis_url=f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
+        moderator_tokens=MODERATORS,  # type: ignore[arg-type]
+        api_keys=[API_KEY],  # type: ignore[list-item]
+        secret_key="test-secret",  # type: ignore[arg-type]
+        redis_timeout=0.5,
+    )
+    with LiveService(settings, scorer) as service:
+        yield service
+
+
+AKISMET_CHECK = {"api_key": API_KEY, "blog": ORIGIN, "user_ip": "203.0.113.9"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "given"),
+    [
+        ("GET", "/readyz", {}),
+        ("GET", "/form-token", {"query": {"post": 4127}}),
+        ("POST", "/comments", {"body": form(), "media_type": "application/x-www-form-urlencoded"}),
+        ("POST", "/comments", {"body": form(), "media_type": "application/json"}),
+        ("GET", "/moderation/comments", {}),
+        ("GET", "/moderation/rules", {}),
+        ("PUT", "/moderation/posts/{post_id}", {"path_parameters": {"post_id": 4127}, "body": {}}),
+        ("POST", "/1.1/comment-check", {"body": AKISMET_CHECK}),
+    ],
+)
+def test_without_redis_the_answer_is_a_documented_503(
+    without_redis: LiveService,
+    session: requests.Session,
+    method: str,
+    path: str,
+    given: dict[str, Any],
+) -> None:
+    headers = bearer() if path.startswith("/moderation/") else {}
+    case = schema[path][method].Case(headers=headers, **given)
+    transport = {"base_url": without_redis.base_url, "session": session, "timeout": 10}
+    response = case.call(**transport)
+    assert response.status_code == 503
+    assert int(response.headers["retry-after"][0]) >= 1
+    case.validate_response(
+        response, checks=CONFORMANCE, headers=headers, transport_kwargs=transport
+    )
