@@ -81,7 +81,7 @@ async def patch_rules(request: web.Request) -> web.Response:
 
 def _post_id(request: web.Request) -> int:
     raw = request.match_info["post_id"]
-    if not raw.isdigit() or not 0 < int(raw) < 2**63:
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) < 2**63:
         raise NotFound(f"No post {raw}.")
     return int(raw)
 

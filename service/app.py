@@ -14,12 +14,24 @@ from .middlewares import answer_errors, observe
 from .routes import add_routes
 from .settings import Settings
 
+# A request's head is bounded whatever aiohttp's defaults (they changed across versions): the
+# request line (so the URL) and each header line up to 8 KiB, at most 64 headers. Past these
+# the server answers 400 before any handler runs. Bodies are bounded by max_body_bytes.
+MAX_REQUEST_LINE = 8190
+MAX_HEADER_LINE = 8190
+MAX_HEADERS = 64
+
 
 def create_app(settings: Settings, scorer: Scorer | None = None) -> web.Application:
     """A ready-to-run application. ``scorer`` skips loading the model (tests share one)."""
     app = web.Application(
         client_max_size=settings.max_body_bytes,
         middlewares=[observe, answer_errors],
+        handler_args={
+            "max_line_size": MAX_REQUEST_LINE,
+            "max_field_size": MAX_HEADER_LINE,
+            "max_headers": MAX_HEADERS,
+        },
     )
     app[SETTINGS] = settings
     app[METRICS] = Metrics()

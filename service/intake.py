@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl
 
 import orjson
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from pydantic import ValidationError
 
 from .appkeys import MODERATION, SETTINGS
@@ -42,10 +43,7 @@ async def read_fields(request: web.Request) -> Mapping[str, Any]:
     """The posted fields as a mapping, whatever the content type; later repeats win, as in PHP."""
     ctype = request.content_type
     if ctype == MULTIPART:
-        try:
-            return dict(await request.post())
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise MalformedRequest(f"The multipart body could not be read: {exc}") from exc
+        return await _multipart(request)
     if ctype not in (FORM, JSON):
         raise UnsupportedContentType(
             f"Send the form as {FORM} or {JSON} (or {MULTIPART}), not {ctype or 'no content type'}."
@@ -56,7 +54,7 @@ async def read_fields(request: web.Request) -> Mapping[str, Any]:
     body = await request.read()
     try:
         text = body.decode(charset)
-    except UnicodeDecodeError as exc:
+    except ValueError as exc:
         raise MalformedRequest(f"The body is not valid {charset}.") from exc
     if ctype == JSON:
         return _json_object(text)
@@ -68,11 +66,21 @@ async def read_fields(request: web.Request) -> Mapping[str, Any]:
             errors="strict",
             max_num_fields=MAX_FIELDS,
         )
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:
         raise MalformedRequest(f"A percent-encoded field is not valid {charset}.") from exc
     except ValueError as exc:
         raise MalformedRequest(f"At most {MAX_FIELDS} fields may be sent.") from exc
     return dict(pairs)
+
+
+async def _multipart(request: web.Request) -> Mapping[str, Any]:
+    try:
+        posted = await request.post()
+    except (ValueError, HttpProcessingError) as exc:  # broken part headers, bad encodings
+        raise MalformedRequest(f"The multipart body could not be read: {exc}") from exc
+    if len(posted) > MAX_FIELDS:
+        raise MalformedRequest(f"At most {MAX_FIELDS} fields may be sent.")
+    return dict(posted.items())  # every pair in order, so later repeats win
 
 
 def _json_object(text: str) -> Mapping[str, Any]:

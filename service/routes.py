@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import aiohttp_cors
 from aiohttp import web
 
-from . import admin, akismet, intake, ops, queue
+from . import admin, akismet, intake, openapi, ops, queue
 
 
 def add_routes(app: web.Application, allowed_origins: Sequence[str]) -> None:
@@ -35,6 +35,7 @@ def add_routes(app: web.Application, allowed_origins: Sequence[str]) -> None:
     app.router.add_get("/healthz", ops.healthz)
     app.router.add_get("/readyz", ops.readyz)
     app.router.add_get("/metrics", ops.metrics)
+    app.router.add_get("/openapi.json", openapi.openapi_json)
 
 
 def _allow_cors(

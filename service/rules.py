@@ -59,6 +59,15 @@ class RuleConfig(BaseModel):
 RULE_NAMES = frozenset(RuleConfig.model_fields)
 
 
+class RulesView(BaseModel):
+    """GET and PATCH /moderation/rules: the rules in force, which a moderator changed, defaults."""
+
+    version: int
+    rules: RuleConfig
+    overridden: list[str]
+    defaults: RuleConfig
+
+
 def default_rules(settings: Settings, model_thresholds: Mapping[str, float]) -> RuleConfig:
     """The rules before any moderator changed them: settings, else the model card's thresholds."""
 

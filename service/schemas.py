@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -78,7 +78,7 @@ def _whole_number(value: Any, message: str, minimum: int) -> int:
         raise _fail(message)
     if isinstance(value, str):
         value = value.strip()
-        if not value.isascii() or not value.isdigit() or len(value) > 18:
+        if not value.isascii() or not value.isdigit() or len(value) > 19:
             raise _fail(message)
         value = int(value)
     if not isinstance(value, int) or value < minimum or value > 2**63 - 1:
@@ -137,7 +137,7 @@ class CommentForm(BaseModel):
     @field_validator("url", mode="before")
     @classmethod
     def _url(cls, value: Any) -> str:
-        text = _text(value, "")
+        text = _text("" if value is None else value, "")  # optional: null is no URL
         if len(text) > MAX_URL:
             raise _fail(MSG_URL_LONG)
         return text
@@ -253,6 +253,57 @@ class ErrorOut(BaseModel):
     """Any other refusal."""
 
     error: str
+
+
+class DuplicateOut(ErrorOut):
+    """The 409 answer to a duplicate comment, naming the earlier one."""
+
+    id: str
+
+
+class FormTokenOut(BaseModel):
+    """GET /form-token: the token the form sends back, and the rules it is checked by."""
+
+    field: str
+    token: str
+    honeypot_field: str
+    min_seconds: float
+    expires_in: int
+
+
+class HealthOut(BaseModel):
+    """GET /healthz."""
+
+    status: Literal["ok"]
+
+
+class ModelState(BaseModel):
+    """Whether the model is loaded, and which one."""
+
+    loaded: bool
+    version: str | None
+
+
+class RedisUp(BaseModel):
+    """Redis answered a PING, this fast."""
+
+    ok: Literal[True]
+    latency_ms: float
+
+
+class RedisDown(BaseModel):
+    """Redis did not answer."""
+
+    ok: Literal[False]
+    error: str
+
+
+class ReadinessOut(BaseModel):
+    """GET /readyz: ready only when Redis answers and the model is loaded."""
+
+    model: ModelState
+    redis: RedisUp | RedisDown
+    ready: bool
 
 
 class QueuePage(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
@@ -57,6 +58,19 @@ def make_settings(redis_url: str, key_prefix: str) -> Callable[..., Settings]:
 
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
+TALLIES = pytest.StashKey[dict[str, Counter[str]]]()
+
+
+@pytest.fixture(scope="session")
+def tallies(pytestconfig: pytest.Config) -> dict[str, Counter[str]]:
+    """Counts the fuzz tests keep (cases tried, answers by status), printed after the run."""
+    return pytestconfig.stash.setdefault(TALLIES, {})
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    for name, counts in sorted(config.stash.get(TALLIES, {}).items()):
+        shown = ", ".join(f"{key}: {value}" for key, value in sorted(counts.items()))
+        terminalreporter.write_line(f"{name}: {shown}")
 
 
 @pytest.fixture

@@ -210,6 +210,19 @@ async def test_latin1_pages_are_understood(client: Client) -> None:
     assert (record["content"], record["author"]) == ("Café au lait", "Zoë")
 
 
+async def test_json_null_url_is_no_url(client: Client) -> None:
+    body: dict[str, Any] = dict(form())
+    body["url"] = None
+    assert (await client.post("/comments", json=body)).status == 201
+
+
+async def test_post_ids_up_to_the_largest_are_taken_as_text_too(client: Client) -> None:
+    largest = str(2**63 - 1)  # 19 digits, as a JSON number is taken
+    assert (await client.post("/comments", data=form(comment_post_ID=largest))).status == 201
+    response = await client.post("/comments", data=form(comment_post_ID=str(2**63)))
+    assert response.status == 422
+
+
 async def test_json_numbers_are_taken_for_ids(client: Client) -> None:
     body: dict[str, Any] = dict(form())
     body.update(comment_post_ID=4127, comment_parent=0)
@@ -230,6 +243,22 @@ async def test_json_numbers_are_taken_for_ids(client: Client) -> None:
         (b"comment=hi", "application/x-www-form-urlencoded; charset=klingon", 415),
         (b"comment=\\ud800", "application/x-www-form-urlencoded; charset=raw_unicode_escape", 415),
         (b'{"comment": "\\ud800"}', "application/json; charset=utf-16", 415),
+        (b"comment=hi", "application/x-www-form-urlencoded; charset=undefined", 415),
+        (b"comment=hi", "application/json; charset=punycode", 415),
+        (
+            b'--b\r\nContent-Disposition: form-data; name="\x01"\r\n\r\nx\r\n--b--\r\n',
+            "multipart/form-data; boundary=b",
+            400,
+        ),
+        (
+            b"".join(
+                b'--b\r\nContent-Disposition: form-data; name="f%d"\r\n\r\nx\r\n' % i
+                for i in range(100)
+            )
+            + b"--b--\r\n",
+            "multipart/form-data; boundary=b",
+            400,
+        ),
         (
             "&".join(f"f{i}=x" for i in range(100)).encode(),
             "application/x-www-form-urlencoded",
@@ -260,6 +289,16 @@ async def test_repeated_fields_take_the_last_value(client: Client) -> None:
     response = await client.post(
         "/comments", data=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
     )
+    assert (await response.json()) == {"errors": {"author": "Please enter your name here"}}
+
+
+async def test_repeated_multipart_fields_take_the_last_value(client: Client) -> None:
+    import aiohttp
+
+    data = aiohttp.FormData(default_to_multipart=True)
+    for name, value in [*form().items(), ("author", "")]:
+        data.add_field(name, value)
+    response = await client.post("/comments", data=data)
     assert (await response.json()) == {"errors": {"author": "Please enter your name here"}}
 
 

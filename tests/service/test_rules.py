@@ -314,6 +314,15 @@ async def test_post_settings_are_validated(client: Client, body: Any) -> None:
     assert (await client.put("/moderation/posts/1", json={})).status == 401
 
 
+@pytest.mark.parametrize("post_id", ["\u00b3", "\u0663", "0", str(2**63), "-1"])
+async def test_post_ids_that_are_not_ascii_numbers_are_404(client: Client, post_id: str) -> None:
+    # "³" and Arabic-Indic digits pass str.isdigit() but are no post number.
+    response = await client.get(f"/moderation/posts/{post_id}", headers=bearer())
+    assert response.status == 404
+    response = await client.put(f"/moderation/posts/{post_id}", json={}, headers=bearer())
+    assert response.status == 404
+
+
 async def test_replies_need_an_approved_parent_on_the_same_post(client: Client) -> None:
     await patch_rules(client, **MODEL_QUIET)
     _, parent = await post(client)
