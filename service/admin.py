@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from .appkeys import MODERATION, STORE
 from .errors import InvalidForm, MalformedRequest, NotFound
 from .queue import moderator
-from .rules import RULE_NAMES, apply_overrides
+from .rules import RULE_NAMES, RulesView, apply_overrides
 from .schemas import EraseRequest, EraseResult, PostSettings
 
 JSON = "application/json"
@@ -43,15 +43,15 @@ def _field_errors(exc: ValidationError) -> InvalidForm:
     return InvalidForm(errors)
 
 
-async def _rules_view(request: web.Request) -> dict[str, Any]:
+async def _rules_view(request: web.Request) -> RulesView:
     moderation = request.app[MODERATION]
     rules = await moderation.rules()
-    return {
-        "version": rules.version,
-        "rules": rules.config.model_dump(),
-        "overridden": sorted(rules.overridden),
-        "defaults": moderation.defaults.model_dump(),
-    }
+    return RulesView(
+        version=rules.version,
+        rules=rules.config,
+        overridden=sorted(rules.overridden),
+        defaults=moderation.defaults,
+    )
 
 
 async def get_rules(request: web.Request) -> web.Response:

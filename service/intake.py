@@ -19,7 +19,7 @@ from .errors import InvalidForm, InvalidQuery, MalformedRequest, UnsupportedCont
 from .formtoken import issue
 from .pages import accepted_page
 from .redirects import safe_redirect
-from .schemas import CommentAccepted, CommentForm
+from .schemas import CommentAccepted, CommentForm, FormTokenOut
 from .settings import IPNetwork
 
 FORM = "application/x-www-form-urlencoded"
@@ -237,13 +237,15 @@ async def form_token(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     moderation = request.app[MODERATION]
     rules = await moderation.rules()
-    body = {
-        "field": settings.form_token_field,
-        "token": issue(await moderation.secret(), int(post)),
-        "honeypot_field": rules.config.honeypot_field,
-        "min_seconds": rules.config.min_submit_seconds,
-        "expires_in": rules.config.form_token_max_age,
-    }
+    answer = FormTokenOut(
+        field=settings.form_token_field,
+        token=issue(await moderation.secret(), int(post)),
+        honeypot_field=rules.config.honeypot_field,
+        min_seconds=rules.config.min_submit_seconds,
+        expires_in=rules.config.form_token_max_age,
+    )
     return web.Response(
-        body=orjson.dumps(body), content_type=JSON, headers={"Cache-Control": "no-store"}
+        body=answer.model_dump_json().encode(),
+        content_type=JSON,
+        headers={"Cache-Control": "no-store"},
     )

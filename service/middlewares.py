@@ -98,7 +98,6 @@ def _error_response(request: web.Request, exc: errors.ReplyguardError) -> web.Re
     if status == 503:
         headers["Retry-After"] = str(request.app[SETTINGS].retry_after)
         request.app[METRICS].store_errors.inc()
-        log.warning("unavailable", extra={"reason": exc.message})
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="replyguard"'
     if isinstance(exc, errors.TooFast):

@@ -4,42 +4,41 @@ from __future__ import annotations
 
 import logging
 
-import orjson
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from .appkeys import METRICS, SCORER, STORE
+from .appkeys import METRICS, SCORER, SETTINGS, STORE
 from .errors import StoreUnavailable
-from .schemas import Status
+from .schemas import HealthOut, ModelState, ReadinessOut, RedisDown, RedisUp, Status
 
 log = logging.getLogger(__name__)
 
 
+_HEALTHY = HealthOut(status="ok").model_dump_json().encode()
+
+
 async def healthz(request: web.Request) -> web.Response:
     """200 while the process runs and its loop answers."""
-    return web.json_response({"status": "ok"}, dumps=lambda v: orjson.dumps(v).decode())
+    return web.Response(body=_HEALTHY, content_type="application/json")
 
 
 async def readyz(request: web.Request) -> web.Response:
     """200 only when Redis answers and the model is loaded; 503 otherwise."""
     scorer = request.app.get(SCORER)
-    body: dict[str, object] = {
-        "model": {"loaded": scorer is not None, "version": scorer.version if scorer else None},
-    }
-    redis_ok = False
+    model = ModelState(loaded=scorer is not None, version=scorer.version if scorer else None)
+    redis: RedisUp | RedisDown
     try:
         latency = await request.app[STORE].ping()
-        body["redis"] = {"ok": True, "latency_ms": round(latency * 1000, 3)}
-        redis_ok = True
+        redis = RedisUp(ok=True, latency_ms=round(latency * 1000, 3))
     except StoreUnavailable as exc:
-        body["redis"] = {"ok": False, "error": exc.message}
-    ready = redis_ok and scorer is not None
-    body["ready"] = ready
+        redis = RedisDown(ok=False, error=exc.message)
+    ready = redis.ok and model.loaded
+    answer = ReadinessOut(model=model, redis=redis, ready=ready)
     return web.Response(
         status=200 if ready else 503,
-        body=orjson.dumps(body),
+        body=answer.model_dump_json().encode(),
         content_type="application/json",
-        headers={} if ready else {"Retry-After": "5"},
+        headers={} if ready else {"Retry-After": str(request.app[SETTINGS].retry_after)},
     )
 
 

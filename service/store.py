@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -22,6 +23,7 @@ from .keys import Keys
 from .pipelining import Script, ScriptPipeline
 from .schemas import CommentRecord, PostSettings, Status
 
+log = logging.getLogger(__name__)
 P = ParamSpec("P")
 T = TypeVar("T")
 RATE_WINDOW_MS = 60_000
@@ -48,7 +50,11 @@ def _guarded(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
         try:
             return await method(*args, **kwargs)
         except (RedisError, OSError) as exc:
-            raise StoreUnavailable(f"Redis: {type(exc).__name__}: {exc}") from exc
+            # The client hears that the store is down; the address and error go to the log.
+            log.warning("redis unavailable", extra={"error": f"{type(exc).__name__}: {exc}"})
+            raise StoreUnavailable(
+                "The comment store is not available; try again shortly."
+            ) from exc
 
     return wrapper
 
