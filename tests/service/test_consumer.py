@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from service.consumer import Consumer, ConsumerOptions, DeliveryFailed, Event
 from service.keys import Keys
 from service.streamgroup import StreamGroup
 
+from ..conftest import RedisProcess
 from .conftest import ClientFactory, form
 
 Client = TestClient[Any, Any]
@@ -219,3 +221,30 @@ async def test_new_events_reach_a_running_consumer(
     finally:
         running.stop.set()
         await asyncio.wait_for(task, 5)
+
+
+async def test_a_running_consumer_rides_out_a_redis_restart(tmp_path: Path) -> None:
+    server = RedisProcess(tmp_path / "redis")
+    server.start()
+    client = redis.asyncio.Redis.from_url(server.url, socket_timeout=5)
+    stream = Keys().approved_stream()
+    recorder = Recorder()
+    running = consumer(client, stream, "a", recorder, block_ms=200)
+    task = asyncio.create_task(running.run())
+    try:
+        recorder.wanted = 1
+        await client.xadd(stream, {"event": "approved", "id": "c0", "comment": "{}"})
+        await asyncio.wait_for(recorder.enough.wait(), 10)
+        await asyncio.to_thread(server.stop, True)  # SIGKILL
+        await asyncio.sleep(0.5)
+        await asyncio.to_thread(server.start)  # from its append-only file
+        recorder.wanted = 2
+        recorder.enough.clear()
+        await client.xadd(stream, {"event": "approved", "id": "c1", "comment": "{}"})
+        await asyncio.wait_for(recorder.enough.wait(), 20)
+        assert recorder.ids == ["c0", "c1"]
+    finally:
+        running.stop.set()
+        await asyncio.wait_for(task, 10)
+        await client.aclose()
+        server.stop()
