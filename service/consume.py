@@ -50,7 +50,9 @@ def register(subparsers: Any) -> None:
         help="deliver the approved stream to the site: JSON lines on stdout, or a webhook",
         description="Reads the approved stream through a consumer group and acknowledges each "
         "entry only once it was printed (or its webhook answered 2xx). Entries another "
-        "consumer left pending longer than --claim-idle-ms are taken over.",
+        "consumer left pending longer than --claim-idle-ms are taken over. Reads "
+        "REPLYGUARD_REDIS_URL, else the embedded Redis of a `replyguard serve` running on the "
+        "same REPLYGUARD_DATA_DIR.",
     )
     p.add_argument("--group", default="site", help="consumer group (default: site)")
     p.add_argument(
@@ -58,9 +60,14 @@ def register(subparsers: Any) -> None:
         default=f"{socket.gethostname()}-{os.getpid()}",
         help="this consumer's name in the group (default: hostname-pid)",
     )
-    p.add_argument("--batch", type=_positive, default=100, help="entries read at a time")
     p.add_argument(
-        "--block-ms", type=_positive, default=5000, help="how long one read waits for entries"
+        "--batch", type=_positive, default=100, help="entries read at a time (default: 100)"
+    )
+    p.add_argument(
+        "--block-ms",
+        type=_positive,
+        default=5000,
+        help="how long one read waits for new entries (default: 5000)",
     )
     p.add_argument(
         "--claim-idle-ms",
@@ -70,9 +77,14 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--once", action="store_true", help="deliver what is there, then exit")
     p.add_argument("--webhook", type=_http_url, metavar="URL", help="POST each event here")
-    p.add_argument("--webhook-timeout", type=float, default=10.0, help="seconds per attempt")
     p.add_argument(
-        "--webhook-attempts", type=_positive, default=5, help="attempts per event before pausing"
+        "--webhook-timeout", type=float, default=10.0, help="seconds per attempt (default: 10)"
+    )
+    p.add_argument(
+        "--webhook-attempts",
+        type=_positive,
+        default=5,
+        help="attempts per event, with growing waits, before the consumer pauses (default: 5)",
     )
     p.set_defaults(func=_consume)
 

@@ -1,5 +1,4 @@
-"""At-least-once delivery of the approved stream: acknowledge an entry only after its handler
-succeeded, and take over entries that a consumer which died left pending."""
+"""At-least-once delivery of the approved stream: acknowledge after success, claim the dead's."""
 
 from __future__ import annotations
 

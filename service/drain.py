@@ -1,9 +1,4 @@
-"""Requests in flight, counted so that a stopping worker can wait for them.
-
-aiohttp's own shutdown stops reading from every connection at once (aio-libs/aiohttp#2298),
-so a request whose body is still arriving would hang until the shutdown timeout and then
-be cancelled. A worker therefore stops listening, waits here until what it accepted is
-answered, and only then shuts the application down."""
+"""Requests in flight, counted so that a stopping worker can answer them before it shuts down."""
 
 from __future__ import annotations
 
@@ -17,6 +12,11 @@ from .middlewares import Handler
 
 class InFlight:
     """A middleware that counts the requests being handled, and a wait for none to be left."""
+
+    # aiohttp's own shutdown stops reading every connection at once (aio-libs/aiohttp#2298):
+    # a request whose body is still arriving would hang until the shutdown timeout and then be
+    # cancelled. So a worker stops listening, waits here until what it accepted is answered,
+    # and only then shuts the application down.
 
     def __init__(self) -> None:
         self.count = 0
