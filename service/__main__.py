@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from classifier import cli as classifier_cli
 
-from . import logs
+from . import consume, logs
 from .settings import Settings, load_settings
 
 
@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)
     serve.set_defaults(func=_serve)
 
+    consume.register(commands)
     classifier_cli.register(commands, bench=False)
 
     bench = commands.add_parser(

@@ -115,6 +115,9 @@ class EmbeddedRedis:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             preexec_fn=_die_with_parent if os.name == "posix" else None,
+            # Out of the terminal's process group: Ctrl-C must stop the service first (which
+            # answers what is in flight), then Redis; not both at once.
+            start_new_session=True,
         )
         self._wait_ready(timeout)
         log.info("embedded redis started", extra={"pid": self.process.pid, "url": self.url})

@@ -18,6 +18,7 @@ from pathlib import Path
 from aiohttp import web
 
 from .app import create_app
+from .drain import InFlight
 from .embedded import EmbeddedRedis
 from .settings import Settings
 
@@ -63,8 +64,11 @@ async def _serve_app(settings: Settings, host: str, port: int, reuse_port: bool)
     stop = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    app = create_app(settings)
+    in_flight = InFlight()
+    in_flight.install(app)
     runner = web.AppRunner(
-        create_app(settings),
+        app,
         access_log=None,
         shutdown_timeout=settings.shutdown_timeout,
         handle_signals=False,
@@ -79,7 +83,10 @@ async def _serve_app(settings: Settings, host: str, port: int, reuse_port: bool)
         await site.start()
         log.info("serving", extra={"host": host, "port": port, "pid": os.getpid()})
         await stop.wait()
-        log.info("stopping: finishing requests in flight")
+        log.info("stopping: finishing requests in flight", extra={"in_flight": in_flight.count})
+        await site.stop()  # no new connections; the accepted ones are still read and answered
+        if not await in_flight.idle(settings.shutdown_timeout):
+            log.warning("requests still running at the shutdown timeout; cancelling them")
     finally:
         await runner.cleanup()
     log.info("stopped")

@@ -1,0 +1,136 @@
+"""The consumer-group commands on the approved stream; Redis failures become StoreUnavailable."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, ParamSpec, TypeVar
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError, ResponseError
+
+from .errors import StoreUnavailable
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class GroupMissing(StoreUnavailable):
+    """The group (or its stream) is gone, e.g. deleted by hand; it must be created again."""
+
+
+def _guarded(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+    @functools.wraps(method)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return await method(*args, **kwargs)
+        except ResponseError as exc:
+            if str(exc).startswith("NOGROUP"):
+                raise GroupMissing(f"Redis: {exc}") from exc
+            raise StoreUnavailable(f"Redis: {type(exc).__name__}: {exc}") from exc
+        except (RedisError, OSError) as exc:
+            raise StoreUnavailable(f"Redis: {type(exc).__name__}: {exc}") from exc
+
+    return wrapper
+
+
+def _str(value: object) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One stream entry; ``fields`` is empty when the entry was deleted (erased) meanwhile."""
+
+    id: str
+    fields: dict[bytes, bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """What one XAUTOCLAIM call took over, and where the next call of the sweep starts."""
+
+    entries: list[Entry]
+    cursor: str
+
+    @property
+    def sweep_done(self) -> bool:
+        return self.cursor in ("0-0", "0")
+
+
+def _entries(raw: list[Any] | None) -> list[Entry]:
+    return [Entry(_str(entry_id), dict(fields or {})) for entry_id, fields in raw or []]
+
+
+def _read_reply(reply: Any) -> list[Entry]:
+    """XREADGROUP on one stream answers ``[[stream, entries]]``, or nothing."""
+    return _entries(reply[0][1] if reply else None)
+
+
+class StreamGroup:
+    """One consumer of one group on one stream: read, claim, acknowledge."""
+
+    def __init__(self, redis: Redis, stream: str, group: str, consumer: str) -> None:
+        self.redis = redis
+        self.stream = stream
+        self.group = group
+        self.consumer = consumer
+        script = resources.files("service").joinpath("lua", "forget_consumer.lua")
+        self._forget = redis.register_script(script.read_text(encoding="utf-8"))
+
+    @_guarded
+    async def create(self) -> bool:
+        """Create the group (and the stream) if missing, reading from the stream's start.
+
+        Returns True if it was created now."""
+        try:
+            await self.redis.xgroup_create(self.stream, self.group, id="0", mkstream=True)
+        except ResponseError as exc:
+            if str(exc).startswith("BUSYGROUP"):
+                return False
+            raise
+        return True
+
+    @_guarded
+    async def own_pending(self, count: int) -> list[Entry]:
+        """Entries already delivered to this consumer and not acknowledged, oldest first."""
+        reply: Any = await self.redis.xreadgroup(
+            self.group, self.consumer, {self.stream: "0"}, count=count
+        )
+        return _read_reply(reply)
+
+    @_guarded
+    async def new(self, count: int, block_ms: int | None) -> list[Entry]:
+        """Entries never delivered to any consumer of the group; waits up to ``block_ms``."""
+        reply: Any = await self.redis.xreadgroup(
+            self.group, self.consumer, {self.stream: ">"}, count=count, block=block_ms
+        )
+        return _read_reply(reply)
+
+    @_guarded
+    async def claim(self, idle_ms: int, cursor: str, count: int) -> Claimed:
+        """Take over entries another consumer left pending for at least ``idle_ms``."""
+        reply = await self.redis.xautoclaim(
+            self.stream, self.group, self.consumer, idle_ms, start_id=cursor, count=count
+        )
+        # Entries deleted from the stream meanwhile (reply[2]) leave the pending list by
+        # themselves; there is nothing left of them to deliver.
+        return Claimed(_entries(reply[1]), _str(reply[0]))
+
+    @_guarded
+    async def ack(self, entry_id: str) -> None:
+        await self.redis.xack(self.stream, self.group, entry_id)
+
+    @_guarded
+    async def pending_count(self) -> int:
+        """Entries of the whole group delivered and not yet acknowledged."""
+        summary = await self.redis.xpending(self.stream, self.group)
+        return int(summary["pending"])
+
+    @_guarded
+    async def forget_consumer(self) -> bool:
+        """Leave the group if this consumer holds nothing pending (else keep its entries)."""
+        removed = await self._forget(keys=[self.stream], args=[self.group, self.consumer])
+        return bool(removed)
