@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,7 @@ from urllib.parse import parse_qsl
 import orjson
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.multipart import BadContentDispositionHeader, BadContentDispositionParam
 from pydantic import ValidationError
 
 from .appkeys import MODERATION, SETTINGS
@@ -75,9 +77,16 @@ async def read_fields(request: web.Request) -> Mapping[str, Any]:
 
 async def _multipart(request: web.Request) -> Mapping[str, Any]:
     try:
-        posted = await request.post()
+        with warnings.catch_warnings():
+            # aiohttp only warns about a part whose Content-Disposition it cannot parse, then
+            # drops the part's name; such a body is refused, not half read.
+            warnings.simplefilter("error", BadContentDispositionHeader)
+            warnings.simplefilter("error", BadContentDispositionParam)
+            posted = await request.post()
     except (ValueError, HttpProcessingError) as exc:  # broken part headers, bad encodings
         raise MalformedRequest(f"The multipart body could not be read: {exc}") from exc
+    except (BadContentDispositionHeader, BadContentDispositionParam) as exc:
+        raise MalformedRequest(f"A part's Content-Disposition is malformed: {exc}") from exc
     if len(posted) > MAX_FIELDS:
         raise MalformedRequest(f"At most {MAX_FIELDS} fields may be sent.")
     return dict(posted.items())  # every pair in order, so later repeats win

@@ -441,3 +441,11 @@ async def test_cors_only_for_allowed_origins(client: Client) -> None:
         "/moderation/comments", headers={"Origin": ORIGIN, **preflight}
     )
     assert "Access-Control-Allow-Origin" not in moderation.headers
+
+
+async def test_multipart_with_a_broken_content_disposition_is_400(client: Client) -> None:
+    body = b"--b\r\nContent-Disposition: f;n=:\r\n\r\nx\r\n--b--\r\n"
+    response = await client.post(
+        "/comments", data=body, headers={"Content-Type": "multipart/form-data; boundary=b"}
+    )
+    assert response.status == 400
