@@ -21,10 +21,11 @@ Vector = NDArray[np.float64]
 _CHUNK = 2048  # larger batches only cost more memory, not less time per row
 
 
-def _sublinear_tfidf(counts: Matrix, idf: NDArray[np.float32]) -> Matrix:
-    """(1 + log tf) * idf, each row scaled to unit length (scikit-learn's sublinear TF-IDF)."""
+def _tfidf(counts: Matrix, idf: NDArray[np.float32], sublinear: bool) -> Matrix:
+    """tf (or 1 + log tf) * idf, each row scaled to unit length, as scikit-learn's TF-IDF."""
     out = counts.copy()
-    out.data = (1.0 + np.log(out.data)) * idf[out.indices]
+    tf = 1.0 + np.log(out.data) if sublinear else out.data
+    out.data = tf * idf[out.indices]
     rows = np.repeat(np.arange(out.shape[0]), np.diff(out.indptr))
     norms = np.sqrt(np.bincount(rows, weights=out.data**2, minlength=out.shape[0]))
     out.data /= np.maximum(norms, 1e-12)[rows]
@@ -44,6 +45,8 @@ class Featuriser:
     char_idf: NDArray[np.float32] = field(default_factory=lambda: np.zeros(0, np.float32))
     word_idf: NDArray[np.float32] = field(default_factory=lambda: np.zeros(0, np.float32))
     signal_mean: Vector = field(default_factory=lambda: np.zeros(len(SIGNAL_NAMES)))
+    signals_on: bool = True
+    sublinear_tf: bool = True
 
     @property
     def n_features(self) -> int:
@@ -74,9 +77,14 @@ class Featuriser:
         texts = [normalise(item.comment) for item in items]
         chars, words = self.hasher.transform(texts)
         # Centred, so a signal's contribution is relative to a typical training comment.
-        dense = sp.csr_matrix(signals(items, texts) - self.signal_mean)
+        values = signals(items, texts) - self.signal_mean
+        dense = sp.csr_matrix(values if self.signals_on else np.zeros_like(values))
         return sp.hstack(
-            [_sublinear_tfidf(chars, self.char_idf), _sublinear_tfidf(words, self.word_idf), dense],
+            [
+                _tfidf(chars, self.char_idf, self.sublinear_tf),
+                _tfidf(words, self.word_idf, self.sublinear_tf),
+                dense,
+            ],
             format="csr",
         )
 
@@ -87,6 +95,8 @@ class Featuriser:
             "char_idf": self.char_idf,
             "word_idf": self.word_idf,
             "signal_mean": self.signal_mean,
+            "signals_on": self.signals_on,
+            "sublinear_tf": self.sublinear_tf,
         }
 
     @classmethod
@@ -104,6 +114,8 @@ class Featuriser:
             np.asarray(data["char_idf"], np.float32),
             np.asarray(data["word_idf"], np.float32),
             np.asarray(data["signal_mean"], np.float64),
+            bool(data.get("signals_on", True)),
+            bool(data.get("sublinear_tf", True)),
         )
 
 
