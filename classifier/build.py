@@ -7,7 +7,7 @@ from typing import Any
 
 from classifier import artifact, card
 from classifier.datasets import Corpus
-from classifier.evaluate import test_metrics
+from classifier.report import collect
 from classifier.scorer import Scorer
 from classifier.train import Progress, Settings, stderr_progress, train
 
@@ -26,8 +26,7 @@ def train_and_write(
         "thresholds": trained.thresholds,
     }
     scorer = Scorer(trained.featuriser, trained.heads, trained.thresholds, {})
-    say("measuring on the held-back test rows")
-    metrics = {"test rows": test_metrics(scorer.probabilities, corpus, trained.thresholds)}
+    metrics = collect(scorer.probabilities, root, trained.thresholds, trained.settings, say, corpus)
     info = card.build(trained, root, metrics)
     written = artifact.save(data, out, info, card.markdown(info))
     say(f"wrote {out} ({written['artifact']['bytes'] / 2**20:.1f} MiB)")

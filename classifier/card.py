@@ -64,7 +64,27 @@ def build(trained: Trained, root: Path, metrics: dict[str, Any]) -> dict[str, An
 
 
 def _fmt(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     return f"{value:.4f}" if isinstance(value, float) else str(value)
+
+
+def markdown_tables(metrics: dict[str, Any]) -> str:
+    """Each metrics section as a Markdown table (or list, for flat sections)."""
+    lines: list[str] = []
+    for section, table in metrics.items():
+        lines += [f"## {section}", ""]
+        rows = list(table.values()) if isinstance(table, dict) else []
+        if rows and all(isinstance(r, dict) for r in rows):
+            cols = list(dict.fromkeys(c for r in rows for c in r))
+            lines += ["| | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
+            for name, row in table.items():
+                cells = " | ".join("" if c not in row else _fmt(row[c]) for c in cols)
+                lines.append(f"| {name} | {cells} |")
+        elif isinstance(table, dict):
+            lines += [f"- {name}: {_fmt(v)}" for name, v in table.items()]
+        lines.append("")
+    return "\n".join(lines)
 
 
 def markdown(card: dict[str, Any]) -> str:
@@ -81,19 +101,8 @@ def markdown(card: dict[str, Any]) -> str:
     ]
     for key, meaning in THRESHOLD_MEANING.items():
         lines.append(f"| `{key}` | {card['thresholds'][key]:.4f} | {meaning} |")
-    for section, table in card["metrics"].items():
-        lines += ["", f"## {section}", ""]
-        if not table:
-            continue
-        if isinstance(next(iter(table.values())), dict):
-            cols = list(next(iter(table.values())).keys())
-            lines += ["| | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
-            for name, row in table.items():
-                lines.append(f"| {name} | " + " | ".join(_fmt(row.get(c)) for c in cols) + " |")
-        else:
-            lines += [f"- {name}: {_fmt(v)}" for name, v in table.items()]
+    lines += ["", markdown_tables(card["metrics"])]
     lines += [
-        "",
         "## Training",
         "",
         f"Rows per head: {card['training_rows']}",

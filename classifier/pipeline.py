@@ -22,12 +22,17 @@ _CHUNK = 2048  # larger batches only cost more memory, not less time per row
 
 
 def _tfidf_triplets(
-    docs: NDArray[np.int64], cols: NDArray[np.int64], bits: int, idf: NDArray[np.float32]
+    docs: NDArray[np.int64],
+    cols: NDArray[np.int64],
+    bits: int,
+    idf: NDArray[np.float32],
+    sublinear: bool,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], Vector]:
-    """(1 + log tf) * idf, each row scaled to unit length (scikit-learn's sublinear TF-IDF),
-    as (row, column, value) triplets."""
+    """tf (or 1 + log tf) * idf, each row scaled to unit length, as scikit-learn's TF-IDF, as
+    (row, column, value) triplets."""
     rows, cols, counts = count_triplets(docs, cols, bits)
-    values = (1.0 + np.log(counts)) * idf[cols]
+    tf = 1.0 + np.log(counts) if sublinear else counts.astype(np.float64)
+    values = tf * idf[cols]
     norms = np.sqrt(np.bincount(rows, weights=values**2))
     return rows, cols, values / np.maximum(norms, 1e-12)[rows]
 
@@ -59,6 +64,8 @@ class Featuriser:
     char_idf: NDArray[np.float32] = field(default_factory=lambda: np.zeros(0, np.float32))
     word_idf: NDArray[np.float32] = field(default_factory=lambda: np.zeros(0, np.float32))
     signal_mean: Vector = field(default_factory=lambda: np.zeros(len(SIGNAL_NAMES)))
+    signals_on: bool = True
+    sublinear_tf: bool = True
 
     @property
     def n_features(self) -> int:
@@ -105,16 +112,26 @@ class Featuriser:
         texts = [normalise(item.comment) for item in items]
         grams = self.hasher.grams(texts)
         c_rows, c_cols, c_values = _tfidf_triplets(
-            grams.char_docs, grams.char_cols, self.hasher.char_bits, self.char_idf
+            grams.char_docs,
+            grams.char_cols,
+            self.hasher.char_bits,
+            self.char_idf,
+            self.sublinear_tf,
         )
         w_rows, w_cols, w_values = _tfidf_triplets(
-            grams.word_docs, grams.word_cols, self.hasher.word_bits, self.word_idf
+            grams.word_docs,
+            grams.word_cols,
+            self.hasher.word_bits,
+            self.word_idf,
+            self.sublinear_tf,
         )
         rows = np.concatenate([c_rows, w_rows])
         order = np.argsort(rows, kind="stable")
         cols = np.concatenate([c_cols, w_cols + (1 << self.hasher.char_bits)])
         # Centred, so a signal's contribution is relative to a typical training comment.
         dense = signals(items, texts) - self.signal_mean
+        if not self.signals_on:
+            dense = np.zeros_like(dense)
         return Rows(
             n=len(items),
             rows=rows[order],
@@ -132,6 +149,8 @@ class Featuriser:
             "char_idf": self.char_idf,
             "word_idf": self.word_idf,
             "signal_mean": self.signal_mean,
+            "signals_on": self.signals_on,
+            "sublinear_tf": self.sublinear_tf,
         }
 
     @classmethod
@@ -149,6 +168,8 @@ class Featuriser:
             np.asarray(data["char_idf"], np.float32),
             np.asarray(data["word_idf"], np.float32),
             np.asarray(data["signal_mean"], np.float64),
+            bool(data.get("signals_on", True)),
+            bool(data.get("sublinear_tf", True)),
         )
 
 

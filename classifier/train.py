@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from classifier.datasets import SOURCES, Corpus
+from classifier.datasets import ABUSE_SOURCES, SOURCES, SPAM_SOURCES, Corpus
 from classifier.features import NgramHasher
 from classifier.labels import Row, Task
 from classifier.metrics import threshold_for_precision, threshold_for_recall
@@ -29,18 +30,45 @@ class Settings:
     char_bits: int = 18
     word_bits: int = 17
     # (view, C): each member is a logistic regression on plain or NB-weighted features.
-    members: tuple[tuple[str, float], ...] = (("plain", 8.0), ("nb", 4.0))
+    members: dict[str, tuple[tuple[str, float], ...]] = field(
+        default_factory=lambda: {
+            "spam": (("plain", 8.0), ("nb", 4.0)),
+            "abuse": (("plain", 8.0), ("nb", 4.0)),
+        }
+    )
     nb_alpha: float = 1.0
+    balanced: tuple[str, ...] = ()  # heads whose members weight the classes equally
     calibration_folds: int = 3
     # The other task's texts join a head as negatives: abusive tweets are not spam, and
     # spam or ham messages are (nearly all) not abusive.
-    cross_task_negatives: bool = True
+    # Texts of other sources that join a head as negatives (abusive tweets are not spam; spam
+    # and ham messages are nearly all not abusive), whatever their own label.
+    negatives: dict[str, tuple[str, ...]] = field(
+        default_factory=lambda: {"spam": ABUSE_SOURCES, "abuse": SPAM_SOURCES}
+    )
+    signals: bool = True
+    sublinear_tf: bool = True
     base_rate: dict[str, float] = field(default_factory=lambda: {"spam": 0.05, "abuse": 0.05})
     hold_recall: dict[str, float] = field(default_factory=lambda: {"spam": 0.95, "abuse": 0.9})
     decide_precision: dict[str, float] = field(
         default_factory=lambda: {"spam": 0.95, "abuse": 0.97}
     )
     seed: int = 0
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Settings:
+        """Settings from their card form (lists back to tuples); unknown keys are ignored."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        if "members" in values:
+            values["members"] = {
+                k: tuple((str(v), float(c)) for v, c in ms) for k, ms in values["members"].items()
+            }
+        if "balanced" in values:
+            values["balanced"] = tuple(values["balanced"])
+        if "negatives" in values:
+            values["negatives"] = {k: tuple(v) for k, v in values["negatives"].items()}
+        return cls(**values)
 
 
 def stderr_progress() -> Progress:
@@ -63,11 +91,18 @@ def head_labels(rows: Sequence[Row], task: Task) -> NDArray[np.int64]:
     return np.fromiter((int(r.task == task and r.label == 1) for r in rows), np.int64, len(rows))
 
 
-def head_rows(rows: Sequence[Row], task: Task, sources: Sequence[str], cross: bool) -> list[Row]:
-    """The rows one head trains on: its own sources, plus the other task's rows if ``cross``."""
-    other = [s for t, names in SOURCES.items() if t != task for s in names]
-    wanted = set(sources) | (set(other) if cross else set())
+def head_rows(
+    rows: Sequence[Row], task: Task, sources: Sequence[str], settings: Settings
+) -> list[Row]:
+    """The rows one head trains on: its own sources, plus the settings' extra negatives."""
+    wanted = set(sources) | set(settings.negatives.get(task.value, ()))
     return [row for row in rows if row.dataset in wanted]
+
+
+def new_featuriser(settings: Settings) -> Featuriser:
+    """An unfitted featuriser as the settings describe it."""
+    hasher = NgramHasher(settings.char_bits, settings.word_bits)
+    return Featuriser(hasher, signals_on=settings.signals, sublinear_tf=settings.sublinear_tf)
 
 
 def _single(values: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -75,13 +110,14 @@ def _single(values: NDArray[np.float64]) -> NDArray[np.float64]:
     return values.astype(np.float32).astype(np.float64)
 
 
-def fit_members(x: Matrix, y: NDArray[np.int64], settings: Settings) -> Head:
+def fit_members(x: Matrix, y: NDArray[np.int64], settings: Settings, task: Task) -> Head:
     """Fit each member; the calibrator is left as identity until ``calibrate``."""
     nb = _single(nb_ratios(x, y, settings.nb_alpha))
     nb[-len(SIGNAL_NAMES) :] = 1.0  # signals are not counts: no NB weighting
     members, views = [], []
-    for view, c in settings.members:
-        model = LogisticRegression(C=c, max_iter=2000, tol=1e-5)
+    for view, c in settings.members[task.value]:
+        weight = "balanced" if task.value in settings.balanced else None
+        model = LogisticRegression(C=c, max_iter=2000, tol=1e-5, class_weight=weight)
         model.fit(x.multiply(nb).tocsr() if view == "nb" else x, y)
         model.coef_ = _single(model.coef_)
         members.append(model)
@@ -93,25 +129,27 @@ def fit_members(x: Matrix, y: NDArray[np.int64], settings: Settings) -> Head:
     return Head(members, views, nb, identity)
 
 
-def out_of_fold_logits(x: Matrix, y: NDArray[np.int64], settings: Settings) -> NDArray[np.float64]:
+def out_of_fold_logits(
+    x: Matrix, y: NDArray[np.int64], settings: Settings, task: Task
+) -> NDArray[np.float64]:
     """Each row's logit from members that never saw it."""
     logits = np.zeros(len(y))
     folds = StratifiedKFold(settings.calibration_folds, shuffle=True, random_state=settings.seed)
     for fit_idx, held_idx in folds.split(np.zeros(len(y)), y):
-        head = fit_members(x[fit_idx], y[fit_idx], settings)
+        head = fit_members(x[fit_idx], y[fit_idx], settings, task)
         logits[held_idx] = head.decision(x[held_idx])
     return logits
 
 
 def fit_head(
-    x: Matrix, y: NDArray[np.int64], settings: Settings, say: Progress
+    x: Matrix, y: NDArray[np.int64], settings: Settings, task: Task, say: Progress
 ) -> tuple[Head, NDArray[np.float64]]:
     """A calibrated head and its out-of-fold calibrated probabilities."""
     say(f"  out-of-fold logits ({settings.calibration_folds} folds)")
-    logits = out_of_fold_logits(x, y, settings)
+    logits = out_of_fold_logits(x, y, settings, task)
     calibrator = LogisticRegression(C=1e4).fit(logits.reshape(-1, 1), y)
     say("  final members on all rows")
-    head = fit_members(x, y, settings)
+    head = fit_members(x, y, settings, task)
     head.calibrator = calibrator
     oof = calibrator.predict_proba(logits.reshape(-1, 1))[:, 1]
     return head, np.asarray(oof, dtype=np.float64)
@@ -149,7 +187,7 @@ def train(corpus: Corpus, settings: Settings, say: Progress) -> Trained:
     """Train both heads on every training row (held-back test rows are already excluded)."""
     rows = corpus.train
     say(f"fitting features on {len(rows)} training rows")
-    featuriser = Featuriser(NgramHasher(settings.char_bits, settings.word_bits))
+    featuriser = new_featuriser(settings)
     items = [as_input(r) for r in rows]
     featuriser.fit(items)
     x_all = featuriser.transform(items)
@@ -158,11 +196,11 @@ def train(corpus: Corpus, settings: Settings, say: Progress) -> Trained:
     thresholds: dict[str, float] = {}
     counts: dict[str, int] = {}
     for task in Task:
-        chosen = head_rows(rows, task, SOURCES[task], settings.cross_task_negatives)
+        chosen = head_rows(rows, task, SOURCES[task], settings)
         x = x_all[[index[id(r)] for r in chosen]]
         y = head_labels(chosen, task)
         say(f"{task.value} head: {len(y)} rows, {int(y.sum())} positive")
-        heads[task], oof = fit_head(x, y, settings, say)
+        heads[task], oof = fit_head(x, y, settings, task, say)
         thresholds.update(choose_thresholds(task, y, oof, settings))
         counts[task.value] = len(y)
     return Trained(featuriser, heads, thresholds, settings, counts)

@@ -174,11 +174,54 @@ def write_datasets(root: Path, n: int = 60, seed: int = 1) -> Path:
         [y for _, y in rows],
     )
 
+    write_checks(root, rng)
     with (root / "test-rows.csv").open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["task", "dataset", "file", "row_id", "label"])
         w.writerows(test_rows)
     return root
+
+
+def write_checks(root: Path, rng: random.Random) -> None:
+    """The bias-evaluation files and the Jigsaw sample, in their real layouts."""
+    bias = root / "wiki-toxicity-bias-eval"
+    bias.mkdir()
+    terms = ["gay", "muslim", "black", "middle eastern"]
+    with (bias / "bias_madlibs_77k.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["Text", "Label", "Template"])
+        for term in terms:
+            for adj, label in (
+                ("stupid", "BAD"),
+                ("idiot", "BAD"),
+                ("kind", "NOT_BAD"),
+                ("lovely", "NOT_BAD"),
+            ):
+                w.writerow([f"Sam is a {adj} {term}", label, "name_adj"])
+            w.writerow([f"i am {term}", "NOT_BAD", "am_hate_adj"])
+    for name in ("nonfuzzed", "fuzzed"):
+        with (bias / f"toxicity_{name}_testset.csv").open("w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["rev_id", "comment", "toxic"])
+            for k, text in enumerate(_texts(ABUSE, 10, rng) + _texts(CLEAN, 10, rng)):
+                w.writerow([k, f"{text} {terms[k % 4]}NEWLINE_TOKEN", k < 10])
+    jig = root / "jigsaw-toxic-sample"
+    jig.mkdir()
+    with (jig / "test_examples.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(
+            [
+                "comment_text",
+                "toxic",
+                "severe_toxic",
+                "obscene",
+                "threat",
+                "insult",
+                "identity_hate",
+            ]
+        )
+        for k, text in enumerate(_texts(ABUSE, 5, rng) + _texts(CLEAN, 5, rng)):
+            w.writerow([text, int(k < 5), 0, 0, 0, 0, 0])
 
 
 TINY = Settings(char_bits=12, word_bits=10, calibration_folds=3)

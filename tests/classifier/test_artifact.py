@@ -50,3 +50,22 @@ def test_missing_files_are_clear_errors(tiny_model: Path, tmp_path: Path) -> Non
     card_paths(path)[0].unlink()
     with pytest.raises(ArtifactError, match="card"):
         Scorer.load(path)
+
+
+def test_card_carries_every_table(tiny_model: Path) -> None:
+    metrics = verify(tiny_model)["metrics"]
+    loso = metrics["leave-one-source-out vs TF-IDF + LR reference"]
+    assert set(loso) == {
+        f"{name} (held out)"
+        for name in (
+            "youtube-spam-collection",
+            "sms-spam-collection",
+            "davidson-hate-offensive",
+            "olid-train",
+            "wiki-toxicity-cat",
+        )
+    }
+    assert all("reference_roc_auc" in row for row in loso.values())
+    assert "abuse vs alt-profanity-check (test rows)" in metrics
+    assert "gap" in metrics["fairness: identity comments"]
+    assert "gay" in metrics["fairness: madlibs per identity term"]
