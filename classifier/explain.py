@@ -20,40 +20,73 @@ class Contribution:
     weight: float
 
 
-class _Namer:
-    """Finds, for a (comment, column) pair, an n-gram of that comment hashed to that column."""
-
-    def __init__(self, docs: NDArray[np.int64], cols: NDArray[np.int64], bits: int) -> None:
-        keys = (docs << bits) | cols
-        self.order = np.argsort(keys, kind="stable")
-        self.sorted = keys[self.order]
-        self.bits = bits
-
-    def find(self, doc: int, col: int) -> int:
-        key = (doc << self.bits) | col
-        pos = int(np.searchsorted(self.sorted, key))
-        return int(self.order[pos]) if pos < len(self.sorted) and self.sorted[pos] == key else -1
+def _first_grams(
+    docs: NDArray[np.int64], cols: NDArray[np.int64], bits: int, wanted: set[tuple[int, int]]
+) -> dict[tuple[int, int], int]:
+    """For each wanted (comment, column), the index of the comment's first n-gram hashed to
+    that column. Only the few wanted pairs are sorted, not the batch's n-grams."""
+    if not wanted:
+        return {}
+    query = np.unique(np.array([(doc << bits) | col for doc, col in wanted], dtype=np.int64))
+    keys = (docs << bits) | cols
+    pos = np.searchsorted(query, keys)
+    pos[pos == len(query)] = 0
+    hits = np.flatnonzero(query[pos] == keys)
+    found, first = np.unique(keys[hits], return_index=True)
+    mask = (1 << bits) - 1
+    return {
+        (key >> bits, key & mask): index
+        for key, index in zip(found.tolist(), hits[first].tolist(), strict=True)
+    }
 
 
 def explain_batch(
     featuriser: Featuriser,
     weights: NDArray[np.float64],
     batch: Rows,
+    contributions: NDArray[np.float64],
     items: Sequence[CommentInput],
     count: int,
 ) -> list[tuple[tuple[Contribution, ...], ...]]:
     """For each comment and each head (a column of ``weights``), the ``count`` largest positive
-    contributions (feature value x weight), strongest first."""
-    grams = batch.grams
-    char_bits, word_bits = featuriser.hasher.char_bits, featuriser.hasher.word_bits
-    words_at = 1 << char_bits
-    signals_at = featuriser.n_features - len(SIGNAL_NAMES)
-    chars = _Namer(grams.char_docs, grams.char_cols, char_bits)
-    words = _Namer(grams.word_docs, grams.word_cols, word_bits)
-    sparse = batch.values[:, None] * weights[batch.cols]
+    contributions (feature value x weight), strongest first. ``contributions`` holds each
+    n-gram triplet's value x weight, as scoring computed it."""
+    words_at = 1 << featuriser.hasher.char_bits
+    n_signals = len(SIGNAL_NAMES)
+    signals_at = featuriser.n_features - n_signals
+    # Every (comment, column, contribution) of the batch, n-grams then signals, all heads.
+    docs = np.concatenate([batch.rows, np.repeat(np.arange(batch.n), n_signals)])
+    cols = np.concatenate(
+        [batch.cols, np.tile(np.arange(signals_at, signals_at + n_signals), batch.n)]
+    )
     dense = batch.dense[:, :, None] * weights[signals_at:][None, :, :]
-    bounds = np.searchsorted(batch.rows, np.arange(batch.n + 1))
-    signal_cols = np.arange(signals_at, featuriser.n_features)
+    values = np.concatenate([contributions, dense.reshape(-1, weights.shape[1])])
+
+    per_head: list[list[tuple[int, int, float]]] = []
+    for head in range(weights.shape[1]):
+        v = values[:, head]
+        up = v > 0
+        d, c, v = docs[up], cols[up], v[up]
+        order = np.lexsort((-v, d))  # by comment, strongest first
+        d, c, v = d[order], c[order], v[order]
+        rank = np.arange(len(d)) - np.searchsorted(d, np.arange(batch.n))[d]
+        top = rank < count
+        per_head.append(list(zip(d[top].tolist(), c[top].tolist(), v[top].tolist(), strict=True)))
+
+    picked = [entry for entries in per_head for entry in entries]
+    grams = batch.grams
+    chars = _first_grams(
+        grams.char_docs,
+        grams.char_cols,
+        featuriser.hasher.char_bits,
+        {(doc, col) for doc, col, _ in picked if col < words_at},
+    )
+    words = _first_grams(
+        grams.word_docs,
+        grams.word_cols,
+        featuriser.hasher.word_bits,
+        {(doc, col - words_at) for doc, col, _ in picked if words_at <= col < signals_at},
+    )
 
     def name(doc: int, col: int) -> str:
         if col >= signals_at:
@@ -61,27 +94,13 @@ def explain_batch(
             raw = float(batch.dense[doc, j] + featuriser.signal_mean[j])
             return describe(SIGNAL_NAMES[j], raw, items[doc], batch.texts[doc])
         if col >= words_at:
-            k = words.find(doc, col - words_at)
-            return f'word "{grams.word_name(k)}"' if k >= 0 else f"feature {col}"
-        k = chars.find(doc, col)
-        return f'chars "{grams.char_name(k)}"' if k >= 0 else f"feature {col}"
+            k = words.get((doc, col - words_at))
+            return f'word "{grams.word_name(k)}"' if k is not None else f"feature {col}"
+        k = chars.get((doc, col))
+        return f'chars "{grams.char_name(k)}"' if k is not None else f"feature {col}"
 
-    out = []
-    for doc in range(batch.n):
-        start, end = int(bounds[doc]), int(bounds[doc + 1])
-        cols = np.concatenate([batch.cols[start:end], signal_cols])
-        heads = []
-        for head in range(weights.shape[1]):
-            values = np.concatenate([sparse[start:end, head], dense[doc, :, head]])
-            picked = np.argpartition(-values, count)[:count] if len(values) > count else None
-            order = np.arange(len(values)) if picked is None else picked
-            order = order[np.argsort(-values[order], kind="stable")]
-            heads.append(
-                tuple(
-                    Contribution(name(doc, int(cols[k])), float(values[k]))
-                    for k in order
-                    if values[k] > 0
-                )
-            )
-        out.append(tuple(heads))
-    return out
+    out: list[list[list[Contribution]]] = [[[] for _ in per_head] for _ in range(batch.n)]
+    for head, entries in enumerate(per_head):
+        for doc, col, value in entries:
+            out[doc][head].append(Contribution(name(doc, col), value))
+    return [tuple(tuple(head) for head in heads) for heads in out]

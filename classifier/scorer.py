@@ -75,9 +75,16 @@ class Scorer:
         """(n, 2) calibrated probabilities of (spam, abuse)."""
         return self._probabilities(self.featuriser.rows(items))
 
-    def _probabilities(self, batch: Rows) -> NDArray[np.float64]:
+    def _contributions(self, batch: Rows) -> NDArray[np.float64]:
+        """Each n-gram triplet's value x weight, for both heads: (non-zeros, 2)."""
+        return np.asarray(batch.values[:, None] * self._weights[batch.cols])
+
+    def _probabilities(
+        self, batch: Rows, contributions: NDArray[np.float64] | None = None
+    ) -> NDArray[np.float64]:
         # One pass over the batch's non-zero features for both heads: x @ W without scipy.
-        contributions = batch.values[:, None] * self._weights[batch.cols]
+        if contributions is None:
+            contributions = self._contributions(batch)
         logits = batch.dense @ self._weights[self._signals_at :] + self._bias
         for head in range(logits.shape[1]):
             logits[:, head] += np.bincount(
@@ -90,10 +97,11 @@ class Scorer:
         if not items:
             return []
         batch = self.featuriser.rows(items)
-        probs = self._probabilities(batch)
+        contributions = self._contributions(batch)
+        probs = self._probabilities(batch, contributions)
         if explain <= 0:
             return [Scores(float(s), float(a)) for s, a in probs]
-        tops = explain_batch(self.featuriser, self._weights, batch, items, explain)
+        tops = explain_batch(self.featuriser, self._weights, batch, contributions, items, explain)
         return [
             Scores(float(p[0]), float(p[1]), top[0], top[1])
             for p, top in zip(probs, tops, strict=True)

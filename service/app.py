@@ -6,7 +6,8 @@ from aiohttp import web
 
 from classifier.scorer import Scorer
 
-from .appkeys import METRICS, MODERATORS, SETTINGS
+from .accesslog import AccessLog, RequestIds
+from .appkeys import ACCESS_LOG, METRICS, MODERATORS, REQUEST_IDS, SETTINGS
 from .auth import Moderators
 from .lifecycle import PRELOADED_SCORER, janitor_context, model_context, redis_context
 from .metrics import Metrics
@@ -22,6 +23,10 @@ MAX_HEADER_LINE = 8190
 MAX_HEADERS = 64
 
 
+async def _flush_access_log(app: web.Application) -> None:
+    app[ACCESS_LOG].close()
+
+
 def create_app(settings: Settings, scorer: Scorer | None = None) -> web.Application:
     """A ready-to-run application. ``scorer`` skips loading the model (tests share one)."""
     app = web.Application(
@@ -35,11 +40,14 @@ def create_app(settings: Settings, scorer: Scorer | None = None) -> web.Applicat
     )
     app[SETTINGS] = settings
     app[METRICS] = Metrics()
+    app[ACCESS_LOG] = AccessLog()
+    app[REQUEST_IDS] = RequestIds()
     app[MODERATORS] = Moderators(
         {name: token.get_secret_value() for name, token in settings.moderator_tokens.items()}
     )
     if scorer is not None:
         app[PRELOADED_SCORER] = scorer
     app.cleanup_ctx.extend([redis_context, model_context, janitor_context])
+    app.on_cleanup.append(_flush_access_log)
     add_routes(app, settings.allowed_origins)
     return app

@@ -6,6 +6,7 @@ from aiohttp import web
 
 from classifier.scorer import Scorer
 
+from .accesslog import AccessLog, RequestIds
 from .auth import Moderators
 from .metrics import Metrics
 from .moderation import Moderation
@@ -13,6 +14,8 @@ from .settings import Settings
 from .store import Store
 
 SETTINGS = web.AppKey("settings", Settings)
+ACCESS_LOG = web.AppKey("access_log", AccessLog)
+REQUEST_IDS = web.AppKey("request_ids", RequestIds)
 METRICS = web.AppKey("metrics", Metrics)
 MODERATORS = web.AppKey("moderators", Moderators)
 STORE = web.AppKey("store", Store)

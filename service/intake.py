@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import warnings
 from collections.abc import Mapping, Sequence
@@ -141,29 +142,29 @@ def client_info(request: web.Request, trusted: Sequence[IPNetwork]) -> ClientInf
 
 def client_ip(remote: str, forwarded: Sequence[str], trusted: Sequence[IPNetwork]) -> str:
     """Walk X-Forwarded-For from the right, past trusted proxies, to the first untrusted hop."""
-    if not _is_trusted(remote, trusted):
+    networks = tuple(trusted)
+    if _kind(remote, networks) is not _TRUSTED:
         return remote
     hops = [hop.strip() for header in forwarded for hop in header.split(",") if hop.strip()]
     for hop in reversed(hops):
-        if not _is_trusted(hop, trusted):
-            return hop if _is_ip(hop) else remote
-    return hops[0] if hops and _is_ip(hops[0]) else remote
+        kind = _kind(hop, networks)
+        if kind is not _TRUSTED:
+            return hop if kind is _ADDRESS else remote
+    return hops[0] if hops and _kind(hops[0], networks) is not _NOT_AN_ADDRESS else remote
 
 
-def _is_ip(value: str) -> bool:
+_NOT_AN_ADDRESS, _ADDRESS, _TRUSTED = "not an address", "address", "trusted proxy"
+
+
+@functools.lru_cache(maxsize=4096)
+def _kind(text: str, trusted: tuple[IPNetwork, ...]) -> str:
+    """Whether ``text`` is an IP address, and one of a trusted proxy (remembered: the same
+    proxies and clients come back)."""
     try:
-        ipaddress.ip_address(value)
+        ip = ipaddress.ip_address(text)
     except ValueError:
-        return False
-    return True
-
-
-def _is_trusted(address: str, trusted: Sequence[IPNetwork]) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in network for network in trusted)
+        return _NOT_AN_ADDRESS
+    return _TRUSTED if any(ip in network for network in trusted) else _ADDRESS
 
 
 def idempotency_key(request: web.Request) -> str | None:

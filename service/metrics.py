@@ -26,6 +26,7 @@ class Metrics:
     """The service's metrics. Several workers aggregate through prometheus-client's files."""
 
     def __init__(self) -> None:
+        self._request_children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
         self.registry = CollectorRegistry(auto_describe=True)
         reg = self.registry
         self.requests = Counter(
@@ -102,6 +103,19 @@ class Metrics:
             registry=reg,
             multiprocess_mode="max",
         )
+
+    def observe_request(self, route: str, method: str, status: int, seconds: float) -> None:
+        """Count and time one answered request (labelled children are looked up once)."""
+        key = (route, method, status)
+        children = self._request_children.get(key)
+        if children is None:
+            children = (
+                self.requests.labels(route, method, str(status)),
+                self.latency.labels(route),
+            )
+            self._request_children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def observe_scoring(self, seconds: float, batch_size: int) -> None:
         self.scoring_seconds.observe(seconds)

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 
 import orjson
 from aiohttp import web
 
 from . import errors
-from .appkeys import METRICS, SETTINGS
+from .appkeys import ACCESS_LOG, METRICS, REQUEST_IDS, SETTINGS
 from .intake import BACK_TO, WANTS_HTML
 from .logs import request_id
 from .pages import error_page
 from .redirects import safe_redirect
 
-log = logging.getLogger("replyguard.access")
+log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 _STATUS: dict[type[errors.ReplyguardError], int] = {
@@ -46,7 +45,7 @@ async def observe(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Tag the request with an id, then count, time and log it (no personal data at INFO)."""
     rid = request.headers.get("X-Request-ID", "")
     if not (0 < len(rid) <= 64 and rid.isascii() and rid.isprintable()):
-        rid = uuid.uuid4().hex
+        rid = request.app[REQUEST_IDS].new()
     token = request_id.set(rid)
     started = time.perf_counter()
     status = 500
@@ -61,18 +60,8 @@ async def observe(request: web.Request, handler: Handler) -> web.StreamResponse:
     finally:
         elapsed = time.perf_counter() - started
         route = _route(request)
-        metrics = request.app[METRICS]
-        metrics.requests.labels(route, request.method, str(status)).inc()
-        metrics.latency.labels(route).observe(elapsed)
-        log.info(
-            "request",
-            extra={
-                "method": request.method,
-                "route": route,
-                "status": status,
-                "duration_ms": round(elapsed * 1000, 2),
-            },
-        )
+        request.app[METRICS].observe_request(route, request.method, status, elapsed)
+        request.app[ACCESS_LOG].record(request.method, route, status, elapsed, rid)
         request_id.reset(token)
 
 

@@ -113,7 +113,7 @@ class Moderation:
         )
         judgement = await self.judge(draft, rules, context, token)
         record = self._record(draft, sub.ip_hash, judgement)
-        answer = CommentAccepted(
+        answer = CommentAccepted.model_construct(
             id=record.id,
             status=record.status,
             scores=record.scores,
@@ -145,7 +145,7 @@ class Moderation:
                 comment=draft.content, author=draft.author, email=draft.email, url=draft.url
             )
         )
-        scores = Scores(spam=model.spam, abuse=model.abuse)
+        scores = Scores.model_construct(spam=model.spam, abuse=model.abuse)
         signals = read_signals(
             draft,
             rules,
@@ -172,7 +172,8 @@ class Moderation:
 
     def _record(self, draft: Draft, ip_hash: str, judgement: Judgement) -> CommentRecord:
         decision = judgement.decision
-        return CommentRecord(
+        # Built from values this code made and typed itself: validation would only cost time.
+        return CommentRecord.model_construct(
             id=new_id(),
             post_id=draft.post_id,
             parent_id=draft.parent_id,
@@ -243,7 +244,7 @@ def _replay(stored: bytes, fingerprint: str) -> Submitted:
 def explanations(scores: ModelScores) -> dict[str, list[Contribution]]:
     """The model's strongest reasons per head, as stored and shown to moderators."""
     return {
-        head: [Contribution(feature=c.feature, weight=c.weight) for c in top]
+        head: [Contribution.model_construct(feature=c.feature, weight=c.weight) for c in top]
         for head, top in (("spam", scores.spam_top), ("abuse", scores.abuse_top))
         if top
     }

@@ -32,12 +32,22 @@ ALLOWED_ATTRIBUTES = {
     "q": {"cite"},
 }
 _PARAGRAPHS = re.compile(r"\n\s*\n")
+# Text without these characters comes out of the sanitiser unchanged: skip the parse.
+_MARKUP = re.compile("[<>&\xa0\r\x00]")
 
 
 def content_html(text: str) -> str:
     """The comment as safe HTML: disallowed markup removed, links marked nofollow ugc, blank
     lines made paragraphs and single line breaks <br>, as WordPress shows comments."""
-    clean = nh3.clean(
+    paragraphs = [p.strip() for p in _PARAGRAPHS.split(clean(text)) if p.strip()]
+    return "".join(f"<p>{p.replace(chr(10), '<br />' + chr(10))}</p>" for p in paragraphs)
+
+
+def clean(text: str) -> str:
+    """The text with only WordPress's allowed comment markup left (Ammonia, through nh3)."""
+    if not _MARKUP.search(text):
+        return text
+    return nh3.clean(
         text.replace("\r\n", "\n"),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -45,5 +55,3 @@ def content_html(text: str) -> str:
         link_rel="nofollow ugc",
         strip_comments=True,
     )
-    paragraphs = [p.strip() for p in _PARAGRAPHS.split(clean) if p.strip()]
-    return "".join(f"<p>{p.replace(chr(10), '<br />' + chr(10))}</p>" for p in paragraphs)

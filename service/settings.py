@@ -61,9 +61,9 @@ class Settings(BaseSettings):
     spam_threshold: float | None = Field(default=None, ge=0, le=1)
     abuse_hold: float | None = Field(default=None, ge=0, le=1)
     abuse_reject: float | None = Field(default=None, ge=0, le=1)
-    scoring_batch_max: int = Field(default=256, ge=1)
+    scoring_batch_max: int = Field(default=64, ge=1, le=4096)
     scoring_thread: bool = Field(
-        default=True, description="Score on a thread beside the event loop (else on the loop)."
+        default=False, description="Score on a thread beside the event loop (else on the loop)."
     )
     explain_top: int = Field(default=5, ge=0, le=50, description="Features kept per head.")
 
