@@ -80,15 +80,23 @@ def _draft(params: Mapping[str, str]) -> Draft:
     )
 
 
-async def comment_check(request: web.Request) -> web.Response:
-    """POST /1.1/comment-check: ``true`` (do not publish) or ``false``, decided by the same
-    models and rules as /comments; nothing is stored."""
+async def _call(request: web.Request) -> dict[str, str] | web.Response:
+    """The call's parameters, or Akismet's answer to a bad key or a missing required field."""
     params = _params(await read_fields(request))
     if not _key_is_valid(request, params.get("api_key", "")):
         return _invalid_key()
     for field in ("blog", "user_ip"):
         if not params.get(field):
             return _missing(field)
+    return params
+
+
+async def comment_check(request: web.Request) -> web.Response:
+    """POST /1.1/comment-check: ``true`` (do not publish) or ``false``, decided by the same
+    models and rules as /comments; nothing is stored."""
+    params = await _call(request)
+    if isinstance(params, web.Response):
+        return params
     guid = {"X-akismet-guid": uuid.uuid4().hex}
     metrics = request.app[METRICS]
     if params.get("user_role", "").lower() == "administrator":
@@ -121,12 +129,9 @@ async def comment_check(request: web.Request) -> web.Response:
 
 
 async def _submit(request: web.Request, label: str) -> web.Response:
-    params = _params(await read_fields(request))
-    if not _key_is_valid(request, params.get("api_key", "")):
-        return _invalid_key()
-    for field in ("blog", "user_ip"):
-        if not params.get(field):
-            return _missing(field)
+    params = await _call(request)
+    if isinstance(params, web.Response):
+        return params
     if not _flag(params, "is_test"):
         moderation = request.app[MODERATION]
         draft = _draft(params)

@@ -6,14 +6,15 @@ client's per-call overhead, which dominate a small Lua call.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from redis.asyncio import Redis
-from redis.exceptions import NoScriptError, RedisError
+from redis.exceptions import NoScriptError
+
+from .batching import TickBatcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +28,7 @@ class Script:
         object.__setattr__(self, "sha", hashlib.sha1(self.source.encode()).hexdigest())  # noqa: S324 - Redis names scripts by SHA1
 
 
-_Call = tuple[Script, Sequence[Any], Sequence[Any], "asyncio.Future[Any]"]
+_Call = tuple[Script, Sequence[Any], Sequence[Any]]
 
 
 class ScriptPipeline:
@@ -35,55 +36,25 @@ class ScriptPipeline:
 
     def __init__(self, redis: Redis, max_batch: int = 512) -> None:
         self.redis = redis
-        self.max_batch = max_batch
-        self._waiting: list[_Call] = []
-        self._scheduled = False
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._batcher: TickBatcher[_Call, Any] = TickBatcher(self._send, max_batch)
 
     async def call(self, script: Script, keys: Sequence[Any], args: Sequence[Any]) -> Any:
         """Run ``script`` with ``keys`` and ``args``; raises the RedisError of this call."""
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[Any] = loop.create_future()
-        self._waiting.append((script, keys, args, future))
-        if not self._scheduled:
-            self._scheduled = True
-            loop.call_soon(self._flush)
-        return await future
+        return await self._batcher.submit((script, keys, args))
 
-    def _flush(self) -> None:
-        self._scheduled = False
-        while self._waiting:
-            batch = self._waiting[: self.max_batch]
-            del self._waiting[: self.max_batch]
-            task = asyncio.ensure_future(self._send(batch))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-
-    async def _send(self, batch: list[_Call]) -> None:
-        try:
-            replies = await self._execute(batch)
-            missing = [i for i, reply in enumerate(replies) if isinstance(reply, NoScriptError)]
-            if missing:  # Redis restarted and forgot its scripts: load them, call those again
-                for script in {batch[i][0] for i in missing}:
-                    await self.redis.script_load(script.source)
-                again = await self._execute([batch[i] for i in missing])
-                for i, reply in zip(missing, again, strict=True):
-                    replies[i] = reply
-        except (RedisError, OSError) as exc:
-            for *_, future in batch:
-                if not future.done():
-                    future.set_exception(exc)
-            return
-        for (*_, future), reply in zip(batch, replies, strict=True):
-            if future.done():
-                continue
-            if isinstance(reply, Exception):
-                future.set_exception(reply)
-            else:
-                future.set_result(reply)
+    async def _send(self, batch: list[_Call]) -> list[Any]:
+        replies = await self._execute(batch)
+        missing = [i for i, reply in enumerate(replies) if isinstance(reply, NoScriptError)]
+        if missing:  # Redis restarted and forgot its scripts: load them, call those again
+            for script in {batch[i][0] for i in missing}:
+                await self.redis.script_load(script.source)
+            again = await self._execute([batch[i] for i in missing])
+            for i, reply in zip(missing, again, strict=True):
+                replies[i] = reply
+        return replies
 
     async def _execute(self, batch: Sequence[_Call]) -> list[Any]:
         async with self.redis.pipeline(transaction=False) as pipe:
-            for script, keys, args, _ in batch:
+            for script, keys, args in batch:
                 pipe.evalsha(script.sha, len(keys), *keys, *args)
             return list(await pipe.execute(raise_on_error=False))

@@ -47,6 +47,11 @@ def clean(text: str) -> str:
     """The text with only WordPress's allowed comment markup left (Ammonia, through nh3)."""
     if not _MARKUP.search(text):
         return text
+    return sanitise(text)
+
+
+def sanitise(text: str) -> str:
+    """Always through the sanitiser (``clean`` skips it when it would change nothing)."""
     return nh3.clean(
         text.replace("\r\n", "\n"),
         tags=ALLOWED_TAGS,

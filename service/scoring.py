@@ -1,4 +1,4 @@
-"""Scores comments that arrive together as one batch, off the event loop."""
+"""Scores the comments that arrive together as one batch, on the loop or on a thread."""
 
 from __future__ import annotations
 
@@ -10,33 +10,32 @@ from concurrent.futures import Executor
 from classifier.scorer import CommentInput, Scorer
 from classifier.scorer import Scores as ModelScores
 
+from .batching import TickBatcher
+
 Observer = Callable[[float, int], None]
 
 
 class BatchScorer:
-    """Collects the comments submitted within one loop iteration and scores them in one call.
+    """Concurrent requests share one model call: its fixed cost dominates a single comment.
 
-    The model's per-call cost dominates single comments, so concurrent requests share a call.
-    With an executor the loop keeps serving while a batch is scored.
+    With an executor the loop keeps serving while a batch is scored, at the price of handing
+    the interpreter lock back and forth; without one, a batch briefly holds the loop.
     """
 
     def __init__(
         self,
         scorer: Scorer,
         *,
-        max_batch: int = 256,
+        max_batch: int = 64,
         explain: int = 5,
         executor: Executor | None = None,
         observe: Observer | None = None,
     ) -> None:
         self.scorer = scorer
-        self.max_batch = max_batch
         self.explain = explain
         self.executor = executor
         self.observe = observe
-        self._waiting: list[tuple[CommentInput, asyncio.Future[ModelScores]]] = []
-        self._flush_scheduled = False
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._batcher: TickBatcher[CommentInput, ModelScores] = TickBatcher(self._run, max_batch)
 
     @property
     def version(self) -> str:
@@ -44,41 +43,18 @@ class BatchScorer:
 
     async def score(self, item: CommentInput) -> ModelScores:
         """The scores (with explanations) of one comment."""
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[ModelScores] = loop.create_future()
-        self._waiting.append((item, future))
-        if not self._flush_scheduled:
-            self._flush_scheduled = True
-            loop.call_soon(self._flush)
-        return await future
+        return await self._batcher.submit(item)
 
-    def _flush(self) -> None:
-        self._flush_scheduled = False
-        while self._waiting:
-            batch, self._waiting = self._waiting[: self.max_batch], self._waiting[self.max_batch :]
-            task = asyncio.ensure_future(self._run(batch))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-
-    async def _run(self, batch: list[tuple[CommentInput, asyncio.Future[ModelScores]]]) -> None:
-        items = [item for item, _ in batch]
+    async def _run(self, items: list[CommentInput]) -> list[ModelScores]:
         started = time.perf_counter()
-        try:
-            if self.executor is None:
-                results = self._score(items)
-            else:
-                loop = asyncio.get_running_loop()
-                results = await loop.run_in_executor(self.executor, self._score, items)
-        except Exception as exc:
-            for _, future in batch:
-                if not future.done():
-                    future.set_exception(exc)
-            return
+        if self.executor is None:
+            results = self._score(items)
+        else:
+            loop = asyncio.get_running_loop()
+            results = await loop.run_in_executor(self.executor, self._score, items)
         if self.observe is not None:
             self.observe(time.perf_counter() - started, len(items))
-        for (_, future), result in zip(batch, results, strict=True):
-            if not future.done():
-                future.set_result(result)
+        return results
 
     def _score(self, items: list[CommentInput]) -> list[ModelScores]:
         return self.scorer.score(items, explain=self.explain)

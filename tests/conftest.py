@@ -106,6 +106,11 @@ def key_prefix(redis_url: str) -> Iterator[str]:
     """A key prefix of this test's own; its keys (and only its keys) are deleted afterwards."""
     prefix = f"replyguard-test:{uuid.uuid4().hex[:12]}:"
     yield prefix
+    delete_prefixed(redis_url, prefix)
+
+
+def delete_prefixed(redis_url: str, prefix: str) -> None:
+    """Delete the keys under ``prefix``, and nothing else, from the Redis at ``redis_url``."""
     client = redis.Redis.from_url(redis_url)
     try:
         for key in client.scan_iter(match=f"{prefix}*", count=1000):

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import redis
 import requests
 import schemathesis
 from aiohttp import web
@@ -29,7 +28,7 @@ from service.app import create_app
 from service.openapi import document
 from service.settings import Settings
 
-from ..conftest import free_port
+from ..conftest import delete_prefixed, free_port
 from .conftest import ARTICLE, MODERATORS, ORIGIN, bearer, form
 
 pytestmark = pytest.mark.slow
@@ -106,12 +105,7 @@ def live(redis_url: str, scorer: Scorer) -> Iterator[LiveService]:
             )
             service.comment_ids.append(answer.json()["id"])
         yield service
-    client = redis.Redis.from_url(redis_url)
-    try:
-        for key in client.scan_iter(match=f"{prefix}*", count=1000):
-            client.delete(key)
-    finally:
-        client.close()
+    delete_prefixed(redis_url, prefix)
 
 
 @pytest.fixture(scope="module")
