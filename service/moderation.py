@@ -194,6 +194,9 @@ class Moderation:
             reasons=list(decision.reasons),
             explanations=explanations(judgement.model),
             model_version=self.scorer.version,
+            # Given, not defaulted: model_construct would inspect the default factory's
+            # signature on every call.
+            history=[],
         )
 
     def _limits(self, config: RuleConfig) -> Limits:
@@ -244,7 +247,7 @@ def _replay(stored: bytes, fingerprint: str) -> Submitted:
 def explanations(scores: ModelScores) -> dict[str, list[Contribution]]:
     """The model's strongest reasons per head, as stored and shown to moderators."""
     return {
-        head: [Contribution.model_construct(feature=c.feature, weight=c.weight) for c in top]
+        head: [Contribution(feature=c.feature, weight=c.weight) for c in top]
         for head, top in (("spam", scores.spam_top), ("abuse", scores.abuse_top))
         if top
     }

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
+from typing_extensions import TypedDict
 
 from .emails import is_email
 
@@ -190,8 +191,9 @@ class Reason(BaseModel):
     message: str
 
 
-class Contribution(BaseModel):
-    """One feature that pushed a score up, with its weight on the model's logit."""
+class Contribution(TypedDict):
+    """One feature that pushed a score up, with its weight on the model's logit. A plain dict:
+    a comment carries ten of them, and they are only ever made by the model."""
 
     feature: str
     weight: float
