@@ -114,22 +114,22 @@ def _single(values: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def fit_members(x: Matrix, y: NDArray[np.int64], settings: Settings, task: Task) -> Head:
-    """Fit each member; the calibrator is left as identity until ``calibrate``."""
-    nb = _single(nb_ratios(x, y, settings.nb_alpha))
+    """Fit each member; the calibrator is left as identity until ``fit_head`` sets it."""
+    nb = nb_ratios(x, y, settings.nb_alpha)
     nb[-len(SIGNAL_NAMES) :] = 1.0  # signals are not counts: no NB weighting
-    members, views = [], []
+    members = []
     for view, c in settings.members[task.value]:
         weight = "balanced" if task.value in settings.balanced else None
         model = LogisticRegression(C=c, max_iter=2000, tol=1e-5, class_weight=weight)
         model.fit(x.multiply(nb).tocsr() if view == "nb" else x, y)
-        model.coef_ = _single(model.coef_)
+        # (x * nb) @ w == x @ (nb * w): the NB member then reads the plain features too.
+        model.coef_ = _single(model.coef_ * nb if view == "nb" else model.coef_)
         members.append(model)
-        views.append(view)
     identity = LogisticRegression()
     identity.classes_ = np.array([0, 1])
     identity.coef_ = np.array([[1.0]])
     identity.intercept_ = np.array([0.0])
-    return Head(members, views, nb, identity)
+    return Head(members, identity)
 
 
 def out_of_fold_logits(
