@@ -15,7 +15,7 @@ import skops.io as sio
 
 CARD_JSON = ".card.json"
 CARD_MD = ".card.md"
-FORMAT = 1
+FORMAT = 2  # 2: NB ratios folded into the members' coefficients
 SHIPPED = Path(__file__).resolve().parent / "models" / "model.skops"
 
 # Everything the artifact may contain besides builtins; anything else refuses to load.

@@ -9,17 +9,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from classifier.datasets import SOURCES, Corpus
-from classifier.labels import Row, Task
+from classifier.labels import Task
 from classifier.metrics import summary
 from classifier.signals import CommentInput
+from classifier.train import as_input
 
 ScoreFn = Callable[[Sequence[CommentInput]], NDArray[np.float64]]  # (n, 2): spam, abuse
 HEAD = {Task.SPAM: 0, Task.ABUSE: 1}
-
-
-def rows_input(rows: Sequence[Row]) -> list[CommentInput]:
-    """The form inputs of dataset rows."""
-    return [CommentInput(comment=r.text, author=r.author) for r in rows]
 
 
 def batched(score: ScoreFn, items: Sequence[CommentInput], size: int = 2048) -> NDArray[np.float64]:
@@ -36,7 +32,7 @@ def test_scores(
     for task, names in SOURCES.items():
         for name in names:
             rows = corpus.test_rows(name)
-            probs = batched(score, rows_input(rows))[:, HEAD[task]]
+            probs = batched(score, [as_input(r) for r in rows])[:, HEAD[task]]
             out[name] = (np.array([r.label for r in rows], dtype=np.int64), probs)
     return out
 

@@ -175,20 +175,17 @@ class Featuriser:
 
 @dataclass
 class Head:
-    """One task's model: linear members on plain or NB-weighted features, logits averaged, then
-    Platt-calibrated. All of it folds into a single weight vector and bias."""
+    """One task's model: linear members whose logits are averaged, then Platt-calibrated; all of
+    it folds into a single weight vector and bias. A member trained on NB-weighted features is
+    kept with its coefficients multiplied by the ratios, so every member reads the plain
+    features (the same function, and no ratio vector to ship)."""
 
     members: list[LogisticRegression]
-    views: list[str]  # "plain" or "nb", one per member
-    nb: Vector
     calibrator: LogisticRegression
 
     def decision(self, x: Matrix) -> Vector:
         """The members' mean logit, computed by each scikit-learn estimator itself."""
-        logits = [
-            m.decision_function(self._view(x, v))
-            for m, v in zip(self.members, self.views, strict=True)
-        ]
+        logits = [member.decision_function(x) for member in self.members]
         return np.asarray(np.mean(logits, axis=0), dtype=np.float64)
 
     def predict_proba(self, x: Matrix) -> Vector:
@@ -198,31 +195,19 @@ class Head:
 
     def folded(self) -> tuple[Vector, float]:
         """(w, b) with predict_proba(x) == sigmoid(x @ w + b)."""
-        weight = np.zeros(self.nb.shape[0])
-        bias = 0.0
-        for member, view in zip(self.members, self.views, strict=True):
-            coef = np.asarray(member.coef_[0], dtype=np.float64)
-            weight += coef * self.nb if view == "nb" else coef
-            bias += float(member.intercept_[0])
-        scale = float(self.calibrator.coef_[0, 0]) / len(self.members)
+        weight = np.mean([np.asarray(m.coef_[0], np.float64) for m in self.members], axis=0)
+        bias = float(np.mean([m.intercept_[0] for m in self.members]))
+        scale = float(self.calibrator.coef_[0, 0])
         return weight * scale, bias * scale + float(self.calibrator.intercept_[0])
 
-    def _view(self, x: Matrix, view: str) -> Matrix:
-        return x.multiply(self.nb).tocsr() if view == "nb" else x
-
     def to_data(self) -> dict[str, Any]:
-        """Plain data (and fitted estimators) for the artifact."""
+        """The fitted estimators for the artifact, coefficients as float32."""
         members = []
         for member in self.members:
             stored = copy.deepcopy(member)
             stored.coef_ = member.coef_.astype(np.float32)
             members.append(stored)
-        return {
-            "members": members,
-            "views": list(self.views),
-            "nb": self.nb.astype(np.float32),
-            "calibrator": self.calibrator,
-        }
+        return {"members": members, "calibrator": self.calibrator}
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Head:
@@ -230,12 +215,7 @@ class Head:
         members = list(data["members"])
         for member in members:
             member.coef_ = np.asarray(member.coef_, dtype=np.float64)
-        return cls(
-            members,
-            [str(v) for v in data["views"]],
-            np.asarray(data["nb"], dtype=np.float64),
-            data["calibrator"],
-        )
+        return cls(members, data["calibrator"])
 
 
 def nb_ratios(x: Matrix, y: NDArray[np.int64], alpha: float = 1.0) -> Vector:

@@ -13,11 +13,11 @@ from numpy.typing import NDArray
 from classifier import fairness, loso
 from classifier.card import markdown_tables
 from classifier.datasets import ABUSE_SOURCES, Corpus
-from classifier.evaluate import ScoreFn, rows_input, test_metrics, test_scores
+from classifier.evaluate import ScoreFn, test_metrics, test_scores
 from classifier.metrics import summary
 from classifier.scorer import Scorer
 from classifier.signals import CommentInput
-from classifier.train import Progress, Settings, stderr_progress
+from classifier.train import Progress, Settings, as_input, stderr_progress
 
 Curves = dict[str, dict[str, tuple[NDArray[np.int64], NDArray[np.float64]]]]
 
@@ -42,7 +42,7 @@ def compare_abuse(ours: ScoreFn, theirs: ScoreFn, corpus: Corpus, cut: float) ->
     for name in ABUSE_SOURCES:
         rows = corpus.test_rows(name)
         y = np.array([r.label for r in rows], dtype=np.int64)
-        items = rows_input(rows)
+        items = [as_input(r) for r in rows]
         mine = summary(y, ours(items)[:, 1], cut)
         other = summary(y, theirs(items)[:, 1], 0.5)
         table[name] = {
@@ -80,7 +80,10 @@ def collect(
     bias_dir = root / fairness.BIAS
     if bias_dir.is_dir():
         say("fairness checks")
-        abuse = lambda items: score(items)[:, 1]  # noqa: E731
+
+        def abuse(items: Sequence[CommentInput]) -> NDArray[np.float64]:
+            return score(items)[:, 1]
+
         metrics["fairness: identity comments"] = fairness.identity_auc(abuse, root)
         madlibs = fairness.madlibs(abuse, root, thresholds)
         metrics["fairness: madlibs overall"] = {

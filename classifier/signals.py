@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from classifier.text import URL_TOKEN
+from classifier.text import link_hint, text_links
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,7 @@ SIGNAL_NAMES = (
 def describe(name: str, value: float, item: CommentInput, normalised: str) -> str:
     """A readable explanation of one signal's value for one comment."""
     if name == "links in text":
-        return f"signal: {normalised.count(URL_TOKEN)} links in text"
+        return f"signal: {count_links(item)} links in text"
     if name == "length":
         return f"signal: length {len(item.comment)} characters"
     if name == "capital letters":
@@ -48,6 +48,12 @@ def describe(name: str, value: float, item: CommentInput, normalised: str) -> st
     if name == "exclamation marks":
         return f"signal: {item.comment.count('!')} exclamation marks"
     return f"signal: {name}"
+
+
+def count_links(item: CommentInput) -> int:
+    """Links in the comment text, counted on the raw text."""
+    text = item.comment
+    return len(text_links(text)) if link_hint(text) else 0
 
 
 def _table(test: Callable[[str], bool]) -> NDArray[np.bool_]:
@@ -82,7 +88,7 @@ def _per_text(texts: Sequence[str]) -> tuple[NDArray[np.float64], ...]:
 def signals(items: Sequence[CommentInput], normalised: Sequence[str]) -> NDArray[np.float64]:
     """One row per comment, columns as SIGNAL_NAMES, every value in [0, 1]."""
     lengths, letters, upper, bangs = _per_text([item.comment for item in items])
-    links = np.fromiter((norm.count(URL_TOKEN) for norm in normalised), np.float64, len(items))
+    links = np.fromiter(map(count_links, items), np.float64, len(items))
     out = np.empty((len(items), len(SIGNAL_NAMES)), dtype=np.float64)
     out[:, 0] = np.minimum(np.log1p(links) / 2.0, 1.0)
     out[:, 1] = [bool(item.author and _LINKISH.search(item.author)) for item in items]

@@ -35,6 +35,7 @@ def test_explain_adds_contributions(tiny_model: Path) -> None:
     record = json.loads(done.stdout)
     assert "spam_top" in record
     assert len(record["spam_top"]) <= 3
+    assert all(set(c) == {"feature", "weight"} for c in record["spam_top"])
 
 
 def test_malformed_line_names_its_number(tiny_model: Path) -> None:

@@ -235,6 +235,12 @@ async def test_a_running_consumer_rides_out_a_redis_restart(tmp_path: Path) -> N
         recorder.wanted = 1
         await client.xadd(stream, {"event": "approved", "id": "c0", "comment": "{}"})
         await asyncio.wait_for(recorder.enough.wait(), 10)
+        # Kill only once c0 is acknowledged: killed between the handler and the XACK, it would
+        # rightly be delivered again (at least once), which is not what this test is about.
+        for _ in range(100):
+            if (await client.xpending(stream, "site"))["pending"] == 0:
+                break
+            await asyncio.sleep(0.05)
         await asyncio.to_thread(server.stop, True)  # SIGKILL
         await asyncio.sleep(0.5)
         await asyncio.to_thread(server.start)  # from its append-only file
