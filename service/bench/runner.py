@@ -179,9 +179,10 @@ def _report(targets: Sequence[Target], args: argparse.Namespace) -> dict[str, ob
         not201 = sum(r.non201 for r in results)
         errors = sum(r.socket_errors for r in results)
         rss = target.worker_rss()
+        lag = statistics.median(target.lags)
         print(
             f"{target.name:<24}{rate:>9.0f}{rate / baseline:>8.3f}{p50:>9.2f}{p99:>9.2f}"
-            f"{not201:>9}{errors:>8}  {', '.join(f'{x:.0f}' for x in rss)}"
+            f"{not201:>9}{errors:>8}{lag:>10.2f} ms  {', '.join(f'{x:.0f}' for x in rss)}"
         )
         report[target.name] = {
             "rps": rate,
@@ -190,6 +191,7 @@ def _report(targets: Sequence[Target], args: argparse.Namespace) -> dict[str, ob
             "p99_ms": p99,
             "not_201": not201,
             "socket_errors": errors,
+            "healthz_p99_ms": lag,
             "worker_rss_mib": rss,
             "runs": [r.rate for r in results],
         }
