@@ -26,7 +26,8 @@ def main() -> None:
     args = parser.parse_args()
     app = web.Application()
     app.router.add_post("/comments", _post)
-    app.router.add_get("/readyz", lambda _: web.Response(text="ok"))  # type: ignore[arg-type,return-value]
+    app.router.add_get("/readyz", _ok)
+    app.router.add_get("/healthz", _ok)
     web.run_app(
         app,
         host="127.0.0.1",

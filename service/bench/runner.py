@@ -56,8 +56,8 @@ class Target:
     env: dict[str, str]
     port: int = field(default_factory=_free_port)
     process: subprocess.Popen[bytes] | None = None
-    results: list[LoadResult] = field(default_factory=list)
-    lags: list[float] = field(default_factory=list)
+    results: dict[int, list[LoadResult]] = field(default_factory=dict)
+    lags: dict[int, list[float]] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -153,33 +153,35 @@ class LagProbe:
 
 
 def _load(
-    target: Target, args: argparse.Namespace, token: str, seconds: float
+    target: Target, args: argparse.Namespace, token: str, seconds: float, connections: int
 ) -> tuple[LoadResult, float]:
     run = uuid.uuid4().hex[:10]
     drive = run_wrk if args.tool == "wrk" else run_python
     with LagProbe(target.url) as probe:
-        result = drive(target.url, args.connections, seconds, run, token)
+        result = drive(target.url, connections, seconds, run, token)
     return result, probe.p99()
 
 
-def _report(targets: Sequence[Target], args: argparse.Namespace) -> dict[str, object]:
-    baseline = statistics.median(r.rate for r in targets[0].results)
+def _report(
+    targets: Sequence[Target], args: argparse.Namespace, connections: int
+) -> dict[str, object]:
+    baseline = statistics.median(r.rate for r in targets[0].results[connections])
     print(
-        f"\nload: {args.connections} connections, {args.seconds:.0f} s per run, {args.rounds} "
-        f"rounds in alternation, {args.tool}; figures are medians over the rounds\n"
+        f"\nload: {connections} connection{'s' * (connections > 1)}, {args.seconds:.0f} s per "
+        f"run, {args.rounds} rounds in alternation, {args.tool}; medians over the rounds"
     )
     header = f"{'server':<24}{'req/s':>9}{'ratio':>8}{'p50 ms':>9}{'p99 ms':>9}{'not 201':>9}"
     print(header + f"{'errors':>8}{'healthz p99':>13}  worker RSS MiB")
     report: dict[str, object] = {"baseline_rps": baseline}
     for target in targets:
-        results = target.results
+        results = target.results[connections]
         rate = statistics.median(r.rate for r in results)
         p50 = statistics.median(r.p50_ms for r in results)
         p99 = statistics.median(r.p99_ms for r in results)
         not201 = sum(r.non201 for r in results)
         errors = sum(r.socket_errors for r in results)
         rss = target.worker_rss()
-        lag = statistics.median(target.lags)
+        lag = statistics.median(target.lags[connections])
         print(
             f"{target.name:<24}{rate:>9.0f}{rate / baseline:>8.3f}{p50:>9.2f}{p99:>9.2f}"
             f"{not201:>9}{errors:>8}{lag:>10.2f} ms  {', '.join(f'{x:.0f}' for x in rss)}"
@@ -211,18 +213,23 @@ def run_load(args: argparse.Namespace) -> dict[str, object]:
             token, min_seconds = _form_token(targets[1])
             time.sleep(min_seconds + 0.2)
             for target in targets:
-                _load(target, args, token, args.warmup)
-            for round_no in range(args.rounds):
-                for target in targets:
-                    result, lag = _load(target, args, token, args.seconds)
-                    target.results.append(result)
-                    target.lags.append(lag)
-                    print(
-                        f"round {round_no + 1}: {target.name:<24} {result.rate:8.0f} req/s "
-                        f"p99 {result.p99_ms:6.1f} ms, not 201: {result.non201}",
-                        flush=True,
-                    )
-            return _report(targets, args)
+                _load(target, args, token, args.warmup, max(args.connections))
+            for connections in args.connections:
+                for round_no in range(args.rounds):
+                    for target in targets:
+                        result, lag = _load(target, args, token, args.seconds, connections)
+                        target.results.setdefault(connections, []).append(result)
+                        target.lags.setdefault(connections, []).append(lag)
+                        print(
+                            f"{connections:>3} conn, round {round_no + 1}: {target.name:<24} "
+                            f"{result.rate:8.0f} req/s, p99 {result.p99_ms:6.1f} ms, "
+                            f"not 201: {result.non201}",
+                            flush=True,
+                        )
+            return {
+                f"{connections} connections": _report(targets, args, connections)
+                for connections in args.connections
+            }
         finally:
             for target in targets:
                 target.stop()
@@ -231,7 +238,12 @@ def run_load(args: argparse.Namespace) -> dict[str, object]:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The bench command's options."""
-    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--connections",
+        type=lambda v: [int(x) for x in v.split(",")],
+        default=[32, 1],
+        help="comma-separated connection counts (default 32,1)",
+    )
     parser.add_argument("--seconds", type=float, default=10.0, help="per run")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds, per server")
     parser.add_argument("--rounds", type=int, default=3)
