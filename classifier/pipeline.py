@@ -202,11 +202,12 @@ class Head:
         return weight * scale, bias * scale + float(self.calibrator.intercept_[0])
 
     def to_data(self) -> dict[str, Any]:
-        """The fitted estimators for the artifact, coefficients as float32."""
+        """The fitted estimators for the artifact, coefficients as float16 (``fit_members``
+        already rounded them so)."""
         members = []
         for member in self.members:
             stored = copy.deepcopy(member)
-            stored.coef_ = member.coef_.astype(np.float32)
+            stored.coef_ = member.coef_.astype(np.float16)
             members.append(stored)
         return {"members": members, "calibrator": self.calibrator}
 

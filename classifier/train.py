@@ -108,9 +108,10 @@ def new_featuriser(settings: Settings) -> Featuriser:
     return Featuriser(hasher, signals_on=settings.signals, sublinear_tf=settings.sublinear_tf)
 
 
-def _single(values: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Rounded to float32 precision, and so stored: half the artifact, no measurable change."""
-    return values.astype(np.float32).astype(np.float64)
+def _half(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Rounded to float16 precision (0.05 %), as the artifact stores it: a quarter of the bytes,
+    and training, evaluation and scoring all use the stored values."""
+    return values.astype(np.float16).astype(np.float64)
 
 
 def fit_members(x: Matrix, y: NDArray[np.int64], settings: Settings, task: Task) -> Head:
@@ -123,7 +124,7 @@ def fit_members(x: Matrix, y: NDArray[np.int64], settings: Settings, task: Task)
         model = LogisticRegression(C=c, max_iter=2000, tol=1e-5, class_weight=weight)
         model.fit(x.multiply(nb).tocsr() if view == "nb" else x, y)
         # (x * nb) @ w == x @ (nb * w): the NB member then reads the plain features too.
-        model.coef_ = _single(model.coef_ * nb if view == "nb" else model.coef_)
+        model.coef_ = _half(model.coef_ * nb if view == "nb" else model.coef_)
         members.append(model)
     identity = LogisticRegression()
     identity.classes_ = np.array([0, 1])
