@@ -67,7 +67,10 @@ def explain_batch(
         v = values[:, head]
         up = v > 0
         d, c, v = docs[up], cols[up], v[up]
-        order = np.lexsort((-v, d))  # by comment, strongest first
+        # By comment, strongest first: one sort on a single key (comment x span - value) is a
+        # few times faster than a two-key lexsort.
+        span = 2.0 * float(v.max(initial=0.0)) + 1.0
+        order = np.argsort(d * span - v)
         d, c, v = d[order], c[order], v[order]
         rank = np.arange(len(d)) - np.searchsorted(d, np.arange(batch.n))[d]
         top = rank < count

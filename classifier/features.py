@@ -68,9 +68,9 @@ class _Powers:
 _POWERS = _Powers()
 
 
-def _mix(h: NDArray[np.uint64], salt: int, bits: int) -> NDArray[np.int64]:
+def _mix(h: NDArray[np.uint64], salt: int | NDArray[np.uint64], bits: int) -> NDArray[np.int64]:
     """splitmix64 finaliser of (hash ^ salt), top ``bits`` bits as a column index."""
-    z = h ^ U64(salt)
+    z = h ^ (U64(salt) if isinstance(salt, int) else salt)
     z = (z ^ (z >> U64(30))) * U64(0xBF58476D1CE4E5B9)
     z = (z ^ (z >> U64(27))) * U64(0x94D049BB133111EB)
     z ^= z >> U64(31)
@@ -200,25 +200,28 @@ class NgramHasher:
         substring: Substring,
         grams: Grams,
     ) -> None:
+        # Every size at once (size-major, as n-grams have always been ordered): a handful of
+        # array operations however many sizes, which is what small batches pay for.
         is_space = (codes == _SPACE) | (codes == 0)
         spaces = np.concatenate(([0], np.cumsum(is_space)))
-        docs, cols, starts, ends = [], [], [], []
-        for size in range(self.char_range[0], self.char_range[1] + 1):
-            start = np.arange(len(codes) - size + 1, dtype=np.int64)
-            end = start + size
-            # No separator anywhere and no space strictly inside: n-grams stay within one word.
-            ok = (codes[end - 1] != 0) & (codes[start] != 0)
-            if size > 2:
-                ok &= spaces[end - 1] == spaces[start + 1]
-            else:
-                ok &= ~(is_space[start] & is_space[end - 1])
-            start, end = start[ok], end[ok]
-            docs.append(doc_of[start])
-            cols.append(_mix(substring(start, end), 0x1000 + size, self.char_bits))
-            starts.append(start)
-            ends.append(end)
-        grams.char_docs, grams.char_cols = np.concatenate(docs), np.concatenate(cols)
-        grams.char_spans = (np.concatenate(starts), np.concatenate(ends))
+        n = len(codes)
+        sizes = np.arange(self.char_range[0], self.char_range[1] + 1, dtype=np.int64)
+        start = np.tile(np.arange(n, dtype=np.int64), len(sizes))
+        size = np.repeat(sizes, n)
+        end = start + size
+        inside = end <= n
+        start, size, end = start[inside], size[inside], end[inside]
+        # No separator anywhere and no space strictly inside: n-grams stay within one word.
+        ok = (codes[end - 1] != 0) & (codes[start] != 0)
+        ok &= np.where(
+            size > 2,
+            spaces[end - 1] == spaces[start + 1],
+            ~(is_space[start] & is_space[end - 1]),
+        )
+        start, size, end = start[ok], size[ok], end[ok]
+        grams.char_docs = doc_of[start]
+        grams.char_cols = _mix(substring(start, end), 0x1000 + size.astype(U64), self.char_bits)
+        grams.char_spans = (start, end)
 
     def _words(
         self,
