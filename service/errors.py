@@ -69,7 +69,3 @@ class Forbidden(ReplyguardError):
 
 class IdempotencyMismatch(ReplyguardError):
     """An Idempotency-Key was reused for a different request."""
-
-
-class ModelNotReady(ReplyguardError):
-    """The scorer is not loaded, so nothing can be decided."""

@@ -31,7 +31,6 @@ _STATUS: dict[type[errors.ReplyguardError], int] = {
     errors.InvalidQuery: 422,
     errors.IdempotencyMismatch: 422,
     errors.StoreUnavailable: 503,
-    errors.ModelNotReady: 503,
 }
 
 

@@ -124,12 +124,6 @@ class StreamGroup:
         await self.redis.xack(self.stream, self.group, entry_id)
 
     @_guarded
-    async def pending_count(self) -> int:
-        """Entries of the whole group delivered and not yet acknowledged."""
-        summary = await self.redis.xpending(self.stream, self.group)
-        return int(summary["pending"])
-
-    @_guarded
     async def forget_consumer(self) -> bool:
         """Leave the group if this consumer holds nothing pending (else keep its entries)."""
         removed = await self._forget(keys=[self.stream], args=[self.group, self.consumer])
