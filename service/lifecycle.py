@@ -16,9 +16,10 @@ from .appkeys import METRICS, MODERATION, SCORER, SETTINGS, STORE
 from .errors import StoreUnavailable
 from .keys import Keys
 from .moderation import Moderation
+from .redisclient import opened
 from .rules import default_rules
 from .scoring import BatchScorer
-from .store import Store, opened
+from .store import Store
 
 log = logging.getLogger(__name__)
 

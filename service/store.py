@@ -2,131 +2,38 @@
 
 from __future__ import annotations
 
-import functools
-import logging
 import secrets
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from importlib import resources
-from typing import Any, ParamSpec, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
 import orjson
-from redis.asyncio import BlockingConnectionPool, Redis
-from redis.asyncio.retry import Retry
-from redis.backoff import ExponentialBackoff
-from redis.exceptions import RedisError
+from redis.asyncio import Redis
 
 from .errors import StoreUnavailable
 from .keys import Keys
 from .pipelining import Script, ScriptPipeline
+from .redisclient import as_bytes, as_str, guarded, lua
 from .schemas import CommentRecord, PostSettings, Status
+from .store_types import (
+    Context,
+    Created,
+    Limits,
+    StoredComment,
+    Submission,
+    Transition,
+)
 
-log = logging.getLogger(__name__)
-P = ParamSpec("P")
-T = TypeVar("T")
 RATE_WINDOW_MS = 60_000
-
-
-def _bytes(value: object) -> bytes:
-    """Replies arrive as bytes (the client does not decode); typed loosely by redis-py."""
-    return value if isinstance(value, bytes) else str(value).encode()
-
-
-def _str(value: object) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
-def _lua(name: str) -> str:
-    return resources.files("service").joinpath("lua", name).read_text(encoding="utf-8")
-
-
-def _guarded(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
-    """Turn any Redis error into StoreUnavailable, so nothing half-done is acknowledged."""
-
-    @functools.wraps(method)
-    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-        try:
-            return await method(*args, **kwargs)
-        except (RedisError, OSError) as exc:
-            # The client hears that the store is down; the address and error go to the log.
-            log.warning("redis unavailable", extra={"error": f"{type(exc).__name__}: {exc}"})
-            raise StoreUnavailable(
-                "The comment store is not available; try again shortly."
-            ) from exc
-
-    return wrapper
-
-
-@dataclass(frozen=True, slots=True)
-class Submission:
-    """The identifying parts of a new comment that the rules look up."""
-
-    post_id: int
-    parent_id: str | None
-    author: str
-    email: str
-    content: str
-    ip_hash: str
-    idempotency_key: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What Redis knows about a submission before it is decided (read in one round trip)."""
-
-    rules_version: int
-    post: PostSettings
-    parent_status: str | None
-    parent_post: int | None
-    trusted_author: bool
-    duplicate_of: str | None
-    flood_ms: int
-    recent_from_address: int
-    rate_retry_ms: int
-    prior_answer: bytes | None
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """The time-based limits the create script enforces atomically."""
-
-    duplicate_seconds: int
-    flood_ms: int
-    rate_per_minute: int
-    retention_seconds: int
-
-
-@dataclass(frozen=True, slots=True)
-class Created:
-    """What the create script did: ``created``, ``replay``, ``duplicate``, ``flood`` or ``rate``."""
-
-    outcome: str
-    detail: bytes = b""
-
-
-@dataclass(frozen=True, slots=True)
-class StoredComment:
-    """A record as read back, with the revision a compare-and-set needs."""
-
-    record: CommentRecord
-    rev: str
-
-
-@dataclass(frozen=True, slots=True)
-class Transition:
-    """One moderator action, ready to be applied atomically."""
-
-    record: CommentRecord
-    expected_rev: str
-    old_status: Status
-    action: str
-    moderator: str
-    at: str
-    stream_event: str
-    feedback_label: str
-    action_id: str
+__all__ = [
+    "Context",
+    "Created",
+    "Limits",
+    "Store",
+    "StoredComment",
+    "Submission",
+    "Transition",
+]
 
 
 class Store:
@@ -136,26 +43,26 @@ class Store:
         self.redis = redis
         self.keys = keys
         self._scripts = ScriptPipeline(redis)
-        self._context = Script(_lua("context.lua"))
-        self._create = Script(_lua("create_comment.lua"))
-        self._moderate = Script(_lua("moderate.lua"))
-        self._erase = Script(_lua("erase_comment.lua"))
+        self._context = Script(lua("context.lua"))
+        self._create = Script(lua("create_comment.lua"))
+        self._moderate = Script(lua("moderate.lua"))
+        self._erase = Script(lua("erase_comment.lua"))
 
-    @_guarded
+    @guarded
     async def ping(self) -> float:
         """Round-trip time of a PING, in seconds."""
         started = time.perf_counter()
         await self.redis.ping()
         return time.perf_counter() - started
 
-    @_guarded
+    @guarded
     async def server_secret(self) -> bytes:
         """A secret shared by every worker: generated once, then kept in Redis."""
         await self.redis.set(self.keys.secret(), secrets.token_hex(32), nx=True)
         value = await self.redis.get(self.keys.secret())
         if value is None:  # pragma: no cover - only if someone deletes it between the calls
             raise StoreUnavailable("the server secret vanished; try again")
-        return _bytes(value)
+        return as_bytes(value)
 
     def _duplicate_keys(self, sub: Submission) -> tuple[str, str]:
         parent = sub.parent_id or "0"
@@ -164,7 +71,7 @@ class Store:
             self.keys.duplicate(sub.post_id, parent, "e:" + sub.email, sub.content),
         )
 
-    @_guarded
+    @guarded
     async def context(self, sub: Submission) -> Context:
         """Rules version, post settings, parent, trusted author, duplicate, flood and rate
         state, and any earlier Idempotency-Key answer, in one script call."""
@@ -202,17 +109,17 @@ class Store:
         return Context(
             rules_version=int(version),
             post=PostSettings(closed=closed == b"1", moderate_all=moderate_all == b"1"),
-            parent_status=_str(parent_status) if sub.parent_id and parent_status else None,
+            parent_status=as_str(parent_status) if sub.parent_id and parent_status else None,
             parent_post=int(parent_post) if sub.parent_id and parent_post else None,
             trusted_author=bool(trusted),
-            duplicate_of=_str(duplicate) if duplicate else None,
+            duplicate_of=as_str(duplicate) if duplicate else None,
             flood_ms=int(flood),
             recent_from_address=int(recent),
             rate_retry_ms=int(retry_ms),
-            prior_answer=_bytes(prior) if sub.idempotency_key and prior else None,
+            prior_answer=as_bytes(prior) if sub.idempotency_key and prior else None,
         )
 
-    @_guarded
+    @guarded
     async def create(
         self,
         record: CommentRecord,
@@ -253,17 +160,17 @@ class Store:
             key_list.append(keys.idempotency(key))
             args += [answer, ttl]
         reply = await self._scripts.call(self._create, key_list, args)
-        return Created(_str(reply[0]), _bytes(reply[1]) if len(reply) > 1 else b"")
+        return Created(as_str(reply[0]), as_bytes(reply[1]) if len(reply) > 1 else b"")
 
-    @_guarded
+    @guarded
     async def get(self, comment_id: str) -> StoredComment | None:
         """One comment with its revision, or None."""
         rev, raw = await self.redis.hmget(self.keys.comment(comment_id), ["rev", "record"])
         if rev is None or raw is None:
             return None
-        return StoredComment(CommentRecord.model_validate_json(raw), _str(rev))
+        return StoredComment(CommentRecord.model_validate_json(raw), as_str(rev))
 
-    @_guarded
+    @guarded
     async def transition(self, change: Transition, retention_seconds: int) -> str:
         """Apply a moderator action if the comment is still at ``expected_rev``.
 
@@ -297,9 +204,9 @@ class Store:
                 retention_seconds,
             ],
         )
-        return _str(outcome)
+        return as_str(outcome)
 
-    @_guarded
+    @guarded
     async def page(
         self, status: Status, limit: int, after: str | None
     ) -> tuple[list[CommentRecord], str | None]:
@@ -307,7 +214,7 @@ class Store:
         queue = self.keys.queue(status)
         start = f"({after}" if after else "-"
         found = await self.redis.zrange(queue, start, "+", bylex=True, offset=0, num=limit + 1)
-        ids = [_str(i) for i in found]
+        ids = [as_str(i) for i in found]
         more = len(ids) > limit
         ids = ids[:limit]
         records = await self._records(ids)
@@ -326,7 +233,7 @@ class Store:
             raws = await pipe.execute()
         return [None if raw is None else CommentRecord.model_validate_json(raw) for raw in raws]
 
-    @_guarded
+    @guarded
     async def queue_depths(self) -> dict[Status, int]:
         """How many comments each status holds."""
         async with self.redis.pipeline(transaction=False) as pipe:
@@ -335,7 +242,7 @@ class Store:
             counts = await pipe.execute()
         return dict(zip(Status, (int(c) for c in counts), strict=True))
 
-    @_guarded
+    @guarded
     async def sweep_expired(self, batch: int = 1000) -> int:
         """Drop expired spam and rejected comments from their queues; returns how many."""
         now_ms = int(time.time() * 1000)
@@ -351,7 +258,7 @@ class Store:
 
     # Settings kept in Redis ----------------------------------------------------------------
 
-    @_guarded
+    @guarded
     async def rules(self) -> tuple[int, dict[str, Any]]:
         """The runtime rule overrides and their version."""
         async with self.redis.pipeline(transaction=True) as pipe:
@@ -360,7 +267,7 @@ class Store:
             version, raw = await pipe.execute()
         return int(version or 0), (orjson.loads(raw) if raw else {})
 
-    @_guarded
+    @guarded
     async def save_rules(self, overrides: dict[str, Any], moderator: str, at: str) -> int:
         """Replace the overrides, bump the version (every worker reloads) and audit it."""
         async with self.redis.pipeline(transaction=True) as pipe:
@@ -382,14 +289,14 @@ class Store:
             _, version, _ = await pipe.execute()
         return int(version)
 
-    @_guarded
+    @guarded
     async def post_settings(self, post_id: int) -> PostSettings:
         closed, moderate_all = await self.redis.hmget(
             self.keys.post(post_id), ["closed", "moderate_all"]
         )
         return PostSettings(closed=closed == b"1", moderate_all=moderate_all == b"1")
 
-    @_guarded
+    @guarded
     async def save_post_settings(self, post_id: int, settings: PostSettings) -> None:
         await self.redis.hset(
             self.keys.post(post_id),
@@ -399,7 +306,7 @@ class Store:
             },
         )
 
-    @_guarded
+    @guarded
     async def audit(self, action: str, moderator: str, at: str, target: str, detail: str) -> None:
         """Record an action that is not a comment's status change."""
         await self.redis.xadd(
@@ -409,7 +316,7 @@ class Store:
             approximate=True,
         )
 
-    @_guarded
+    @guarded
     async def akismet_feedback(
         self, label: str, at: str, blog: str, fields: dict[str, str]
     ) -> None:
@@ -429,11 +336,11 @@ class Store:
 
     # Erasure -------------------------------------------------------------------------------
 
-    @_guarded
+    @guarded
     async def comment_ids_by_email(self, email: str) -> list[str]:
-        return sorted(_str(i) for i in await self.redis.smembers(self.keys.by_email(email)))
+        return sorted(as_str(i) for i in await self.redis.smembers(self.keys.by_email(email)))
 
-    @_guarded
+    @guarded
     async def erase(self, record: CommentRecord, erased: CommentRecord) -> str | None:
         """Remove one comment and its personal data everywhere; returns its former status."""
         keys = self.keys
@@ -461,36 +368,8 @@ class Store:
             ],
             [record.id, erased.model_dump_json()],
         )
-        return None if status is None else _str(status)
+        return None if status is None else as_str(status)
 
-    @_guarded
+    @guarded
     async def forget_email(self, email: str) -> None:
         await self.redis.delete(self.keys.by_email(email))
-
-
-def connect(url: str, timeout: float) -> Redis:
-    """A client with bounded timeouts and a short, bounded retry on connection errors.
-
-    Requests share pipelines, so a few connections serve many requests; when all are busy a
-    request waits for one (at most ``timeout``) rather than failing at once.
-    """
-    pool = BlockingConnectionPool.from_url(
-        url,
-        max_connections=32,
-        timeout=timeout,
-        socket_timeout=timeout,
-        socket_connect_timeout=timeout,
-        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=2),
-        health_check_interval=30,
-    )
-    return Redis.from_pool(pool)
-
-
-@asynccontextmanager
-async def opened(url: str, command_timeout: float) -> AsyncIterator[Redis]:
-    """A Redis client that is closed with its pool on exit."""
-    client = connect(url, command_timeout)
-    try:
-        yield client
-    finally:
-        await client.aclose()

@@ -5,13 +5,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any, ParamSpec, TypeVar
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
 from .errors import StoreUnavailable
+from .redisclient import as_str, lua, unavailable
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -22,6 +22,8 @@ class GroupMissing(StoreUnavailable):
 
 
 def _guarded(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+    """As the store's errors, except that a missing group is told apart: it is recreated."""
+
     @functools.wraps(method)
     async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
         try:
@@ -29,15 +31,11 @@ def _guarded(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
         except ResponseError as exc:
             if str(exc).startswith("NOGROUP"):
                 raise GroupMissing(f"Redis: {exc}") from exc
-            raise StoreUnavailable(f"Redis: {type(exc).__name__}: {exc}") from exc
+            raise unavailable(exc) from exc
         except (RedisError, OSError) as exc:
-            raise StoreUnavailable(f"Redis: {type(exc).__name__}: {exc}") from exc
+            raise unavailable(exc) from exc
 
     return wrapper
-
-
-def _str(value: object) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +59,7 @@ class Claimed:
 
 
 def _entries(raw: list[Any] | None) -> list[Entry]:
-    return [Entry(_str(entry_id), dict(fields or {})) for entry_id, fields in raw or []]
+    return [Entry(as_str(entry_id), dict(fields or {})) for entry_id, fields in raw or []]
 
 
 def _read_reply(reply: Any) -> list[Entry]:
@@ -77,8 +75,7 @@ class StreamGroup:
         self.stream = stream
         self.group = group
         self.consumer = consumer
-        script = resources.files("service").joinpath("lua", "forget_consumer.lua")
-        self._forget = redis.register_script(script.read_text(encoding="utf-8"))
+        self._forget = redis.register_script(lua("forget_consumer.lua"))
 
     @_guarded
     async def create(self) -> bool:
@@ -117,7 +114,7 @@ class StreamGroup:
         )
         # Entries deleted from the stream meanwhile (reply[2]) leave the pending list by
         # themselves; there is nothing left of them to deliver.
-        return Claimed(_entries(reply[1]), _str(reply[0]))
+        return Claimed(_entries(reply[1]), as_str(reply[0]))
 
     @_guarded
     async def ack(self, entry_id: str) -> None:

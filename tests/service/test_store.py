@@ -11,8 +11,9 @@ import redis.asyncio
 from service.errors import StoreUnavailable
 from service.ids import new_id
 from service.keys import Keys
+from service.redisclient import opened
 from service.schemas import CommentRecord, Reason, Scores, Status
-from service.store import Created, Limits, Store, Submission, Transition, opened
+from service.store import Created, Limits, Store, Submission, Transition
 
 from ..conftest import free_port
 
