@@ -11,8 +11,10 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from classifier import cli as classifier_cli
+from classifier.artifact import ArtifactError
 
 from . import consume, logs
+from .embedded import EmbeddedRedisError
 from .settings import Settings, load_settings
 
 
@@ -85,6 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"replyguard: invalid configuration:\n{exc}", file=sys.stderr)
         return 2
+    except (ArtifactError, EmbeddedRedisError) as exc:
+        print(f"replyguard: cannot start: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 
