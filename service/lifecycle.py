@@ -16,7 +16,7 @@ from .appkeys import METRICS, MODERATION, SCORER, SETTINGS, STORE
 from .errors import StoreUnavailable
 from .keys import Keys
 from .moderation import Moderation
-from .redisclient import opened
+from .redisclient import connect
 from .rules import default_rules
 from .scoring import BatchScorer
 from .store import Store
@@ -31,13 +31,16 @@ async def redis_context(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     if settings.redis_url is None:
         raise RuntimeError("no Redis URL: the CLI starts the embedded Redis before the app")
-    async with opened(settings.redis_url, settings.redis_timeout) as client:
-        app[STORE] = Store(client, Keys(settings.key_prefix))
+    client = connect(settings.redis_url, settings.redis_timeout)
+    app[STORE] = Store(client, Keys(settings.key_prefix))
+    try:
         yield
+    finally:
+        await client.aclose()
 
 
 async def model_context(app: web.Application) -> AsyncIterator[None]:
-    """Load and verify the model, then score on one thread beside the loop."""
+    """Load and verify the model; score on the loop, or on one thread beside it."""
     settings = app[SETTINGS]
     scorer = app.get(PRELOADED_SCORER)
     if scorer is None:
