@@ -82,3 +82,14 @@ async def test_unknown_route_is_json_404(client: Client) -> None:
     assert "error" in await response.json()
     wrong_method = await client.get("/comments")
     assert wrong_method.status == 405
+
+
+async def test_scoring_on_a_thread_answers_the_same(make_client: ClientFactory) -> None:
+    on_loop = await make_client()
+    on_thread = await make_client(scoring_thread=True)
+    answers = [
+        await (await client.post("/comments", data=form(comment_post_ID=str(post)))).json()
+        for post, client in ((1, on_loop), (2, on_thread))
+    ]
+    assert answers[0]["scores"] == answers[1]["scores"]
+    assert answers[0]["reasons"] == answers[1]["reasons"]
