@@ -58,16 +58,20 @@ def test_bad_values_are_refused(monkeypatch: pytest.MonkeyPatch, name: str, valu
         Settings()
 
 
-def test_the_cli_says_what_is_wrong_without_a_traceback(tmp_path: Path) -> None:
-    env = {"PATH": "/usr/bin:/bin", "REPLYGUARD_MAX_LINKS": "zero"}
-    done = subprocess.run(
+def _serve(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`replyguard serve` run with only ``env``: expected to refuse to start."""
+    return subprocess.run(
         [sys.executable, "-m", "service", "serve", "--port", "0"],
-        env=env,
+        env={"PATH": "/usr/bin:/bin", **env},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,
         check=False,
     )
+
+
+def test_the_cli_says_what_is_wrong_without_a_traceback() -> None:
+    done = _serve({"REPLYGUARD_MAX_LINKS": "zero"})
     assert done.returncode == 2
     assert "invalid configuration" in done.stderr
     assert "max_links" in done.stderr
@@ -77,19 +81,7 @@ def test_the_cli_says_what_is_wrong_without_a_traceback(tmp_path: Path) -> None:
 def test_a_model_that_does_not_verify_stops_the_start(tmp_path: Path) -> None:
     bad = tmp_path / "model.skops"
     bad.write_bytes(b"not a model")
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "REPLYGUARD_MODEL_PATH": str(bad),
-        "REPLYGUARD_DATA_DIR": str(tmp_path / "var"),
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "service", "serve", "--port", "0"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = _serve({"REPLYGUARD_MODEL_PATH": str(bad), "REPLYGUARD_DATA_DIR": str(tmp_path / "var")})
     assert done.returncode == 1
     assert "cannot start" in done.stderr
     assert "Traceback" not in done.stderr
