@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -15,26 +15,62 @@ BatchRun = Callable[[list[T]], Awaitable[Sequence[R | BaseException]]]
 
 class TickBatcher(Generic[T, R]):
     """Each caller awaits its own result; the batch is started on the next loop tick, so every
-    call made meanwhile joins it (at most ``max_batch`` at a time)."""
+    call made meanwhile joins it (at most ``max_batch`` at a time).
 
-    def __init__(self, run: BatchRun[T, R], max_batch: int) -> None:
+    With ``max_wait`` > 0 the batch also waits for the calls announced with :meth:`expect`
+    (requests already on their way here), until they have all arrived or ``max_wait`` seconds
+    have passed since the first call waited: a batch's fixed cost is then shared by more calls.
+    A lone request is never kept waiting, since nothing else is on its way.
+    """
+
+    def __init__(self, run: BatchRun[T, R], max_batch: int, max_wait: float = 0.0) -> None:
         self._run = run
         self.max_batch = max_batch
+        self.max_wait = max_wait
+        self.expected = 0
         self._waiting: list[tuple[T, asyncio.Future[R]]] = []
         self._scheduled = False
+        self._timer: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
-    async def submit(self, item: T) -> R:
+    def expect(self) -> Expected:
+        """Announce a call that is on its way; release the answer if it will not come."""
+        self.expected += 1
+        return Expected(self)
+
+    async def submit(self, item: T, expected: Expected | None = None) -> R:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[R] = loop.create_future()
         self._waiting.append((item, future))
+        if expected is not None:
+            expected.release()  # it has arrived
         if not self._scheduled:
             self._scheduled = True
             loop.call_soon(self._flush)
         return await future
 
+    def _arrived(self) -> None:
+        """Nothing more is on its way: a batch kept waiting for it can start."""
+        if self._waiting and not self._scheduled:
+            self._scheduled = True
+            asyncio.get_running_loop().call_soon(self._flush)
+
     def _flush(self) -> None:
         self._scheduled = False
+        if not self._waiting:
+            return
+        if self.max_wait > 0 and self.expected > 0 and len(self._waiting) < self.max_batch:
+            # More calls are on their way: give them until the timer to join this batch.
+            if self._timer is None:
+                loop = asyncio.get_running_loop()
+                self._timer = loop.call_later(self.max_wait, self._dispatch)
+            return
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         while self._waiting:
             batch = self._waiting[: self.max_batch]
             del self._waiting[: self.max_batch]
@@ -54,3 +90,21 @@ class TickBatcher(Generic[T, R]):
                 future.set_exception(result)
             else:
                 future.set_result(result)
+
+
+class Expected:
+    """A call announced to a :class:`TickBatcher`; released once, when it arrives or not."""
+
+    __slots__ = ("_batcher",)
+
+    def __init__(self, batcher: TickBatcher[Any, Any]) -> None:
+        self._batcher: TickBatcher[Any, Any] | None = batcher
+
+    def release(self) -> None:
+        batcher = self._batcher
+        if batcher is None:
+            return
+        self._batcher = None
+        batcher.expected -= 1
+        if batcher.expected == 0:
+            batcher._arrived()

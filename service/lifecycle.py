@@ -54,6 +54,7 @@ async def model_context(app: web.Application) -> AsyncIterator[None]:
         batcher = BatchScorer(
             scorer,
             max_batch=settings.scoring_batch_max,
+            max_wait=settings.scoring_batch_wait_ms / 1000,
             explain=settings.explain_top,
             executor=executor if settings.scoring_thread else None,
             observe=metrics.observe_scoring,

@@ -10,7 +10,7 @@ from concurrent.futures import Executor
 from classifier.scorer import CommentInput, Scorer
 from classifier.scorer import Scores as ModelScores
 
-from .batching import TickBatcher
+from .batching import Expected, TickBatcher
 
 Observer = Callable[[float, int], None]
 
@@ -27,6 +27,7 @@ class BatchScorer:
         scorer: Scorer,
         *,
         max_batch: int = 64,
+        max_wait: float = 0.0,
         explain: int = 5,
         executor: Executor | None = None,
         observe: Observer | None = None,
@@ -35,15 +36,22 @@ class BatchScorer:
         self.explain = explain
         self.executor = executor
         self.observe = observe
-        self._batcher: TickBatcher[CommentInput, ModelScores] = TickBatcher(self._run, max_batch)
+        self._batcher: TickBatcher[CommentInput, ModelScores] = TickBatcher(
+            self._run, max_batch, max_wait
+        )
 
     @property
     def version(self) -> str:
         return self.scorer.version
 
-    async def score(self, item: CommentInput) -> ModelScores:
+    def expect(self) -> Expected:
+        """Announce a comment that will be scored soon (its batch may wait for it); release
+        the answer if it turns out not to need scoring."""
+        return self._batcher.expect()
+
+    async def score(self, item: CommentInput, expected: Expected | None = None) -> ModelScores:
         """The scores (with explanations) of one comment."""
-        return await self._batcher.submit(item)
+        return await self._batcher.submit(item, expected)
 
     async def _run(self, items: list[CommentInput]) -> list[ModelScores]:
         started = time.perf_counter()

@@ -62,6 +62,12 @@ class Settings(BaseSettings):
     abuse_hold: float | None = Field(default=None, ge=0, le=1)
     abuse_reject: float | None = Field(default=None, ge=0, le=1)
     scoring_batch_max: int = Field(default=64, ge=1, le=4096)
+    scoring_batch_wait_ms: float = Field(
+        default=2.0,
+        ge=0,
+        le=100,
+        description="How long a scoring batch may wait for comments already on their way to it.",
+    )
     scoring_thread: bool = Field(
         default=False, description="Score on a thread beside the event loop (else on the loop)."
     )
