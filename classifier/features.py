@@ -79,10 +79,11 @@ def _mix(h: NDArray[np.uint64], salt: int | NDArray[np.uint64], bits: int) -> ND
 
 def count_triplets(
     docs: NDArray[np.int64], cols: NDArray[np.int64], bits: int
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    """(document, column, count) of every column that occurs, by document then column."""
-    keys, counts = np.unique((docs << bits) | cols, return_counts=True)
-    return keys >> bits, keys & ((1 << bits) - 1), counts
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """(document, column, count, first) of every column that occurs, by document then column;
+    ``first`` is the index of its first n-gram (what an explanation names it by)."""
+    keys, first, counts = np.unique((docs << bits) | cols, return_index=True, return_counts=True)
+    return keys >> bits, keys & ((1 << bits) - 1), counts, first
 
 
 def _counts(docs: NDArray[np.int64], cols: NDArray[np.int64], n_docs: int, bits: int) -> Counts:

@@ -27,14 +27,14 @@ def _tfidf_triplets(
     bits: int,
     idf: NDArray[np.float32],
     sublinear: bool,
-) -> tuple[NDArray[np.int64], NDArray[np.int64], Vector]:
+) -> tuple[NDArray[np.int64], NDArray[np.int64], Vector, NDArray[np.int64]]:
     """tf (or 1 + log tf) * idf, each row scaled to unit length, as scikit-learn's TF-IDF, as
-    (row, column, value) triplets."""
-    rows, cols, counts = count_triplets(docs, cols, bits)
+    (row, column, value) triplets, with the index of each one's first n-gram."""
+    rows, cols, counts, first = count_triplets(docs, cols, bits)
     tf = 1.0 + np.log(counts) if sublinear else counts.astype(np.float64)
     values = tf * idf[cols]
     norms = np.sqrt(np.bincount(rows, weights=values**2))
-    return rows, cols, values / np.maximum(norms, 1e-12)[rows]
+    return rows, cols, values / np.maximum(norms, 1e-12)[rows], first
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +49,7 @@ class Rows:
     dense: Vector  # (n, len(SIGNAL_NAMES)), centred
     texts: list[str]
     grams: Grams
+    first: NDArray[np.int64]  # per triplet: its first n-gram in ``grams`` (char or word)
 
 
 def _idf(df: NDArray[np.int64], n_docs: int) -> NDArray[np.float32]:
@@ -112,14 +113,14 @@ class Featuriser:
         """The features of a batch as triplets and a dense block (the fast scoring path)."""
         texts = [normalise(item.comment) for item in items]
         grams = self.hasher.grams(texts)
-        c_rows, c_cols, c_values = _tfidf_triplets(
+        c_rows, c_cols, c_values, c_first = _tfidf_triplets(
             grams.char_docs,
             grams.char_cols,
             self.hasher.char_bits,
             self.char_idf,
             self.sublinear_tf,
         )
-        w_rows, w_cols, w_values = _tfidf_triplets(
+        w_rows, w_cols, w_values, w_first = _tfidf_triplets(
             grams.word_docs,
             grams.word_cols,
             self.hasher.word_bits,
@@ -141,6 +142,7 @@ class Featuriser:
             dense=dense,
             texts=texts,
             grams=grams,
+            first=np.concatenate([c_first, w_first])[order],
         )
 
     def to_data(self) -> dict[str, Any]:
