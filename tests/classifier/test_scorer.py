@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from classifier.scorer import CommentInput, Contribution, Scorer, Scores
+from classifier.text import normalise
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +63,24 @@ def test_scoring_from_worker_threads(shipped: Scorer) -> None:
         results = list(pool.map(lambda k: shipped.score(items[k:] + items[:k]), range(16)))
     for k, result in enumerate(results):
         assert result == expected[k:] + expected[:k]
+
+
+def test_explanations_do_not_depend_on_the_batch(shipped: Scorer) -> None:
+    items = [
+        CommentInput("Free money!!! click http://a.example.com", author="Win Big"),
+        CommentInput("You are an idiot and your article is garbage"),
+        CommentInput("Thanks, the council vote report was clear."),
+        CommentInput("x"),
+    ]
+    together = shipped.score(items, 5)
+    alone = [shipped.score([item], 5)[0] for item in items]
+    assert together == alone
+    # Every named n-gram is one the comment's normalised text contains.
+    for item, scores in zip(items, together, strict=True):
+        text = f" {normalise(item.comment)} "
+        for c in (*scores.spam_top, *scores.abuse_top):
+            if c.feature.startswith("chars "):
+                assert c.feature.removeprefix("chars ").strip('"') in text
+            elif c.feature.startswith("word "):
+                first = c.feature.removeprefix("word ").strip('"').split(" ")[0]
+                assert first in text
