@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
 import numpy as np
 import scipy.sparse as sp
@@ -19,22 +19,6 @@ from classifier.text import normalise
 Matrix: TypeAlias = Any  # scipy.sparse.csr_matrix; scipy is untyped here
 Vector = NDArray[np.float64]
 _CHUNK = 2048  # larger batches only cost more memory, not less time per row
-
-
-def _tfidf_triplets(
-    docs: NDArray[np.int64],
-    cols: NDArray[np.int64],
-    bits: int,
-    idf: NDArray[np.float32],
-    sublinear: bool,
-) -> tuple[NDArray[np.int64], NDArray[np.int64], Vector, NDArray[np.int64]]:
-    """tf (or 1 + log tf) * idf, each row scaled to unit length, as scikit-learn's TF-IDF, as
-    (row, column, value) triplets, with the index of each one's first n-gram."""
-    rows, cols, counts, first = count_triplets(docs, cols, bits)
-    tf = 1.0 + np.log(counts) if sublinear else counts.astype(np.float64)
-    values = tf * idf[cols]
-    norms = np.sqrt(np.bincount(rows, weights=values**2))
-    return rows, cols, values / np.maximum(norms, 1e-12)[rows], first
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +52,15 @@ class Featuriser:
     signal_mean: Vector = field(default_factory=lambda: np.zeros(len(SIGNAL_NAMES)))
     signals_on: bool = True
     sublinear_tf: bool = True
+    _idf_cache: tuple[Any, ...] = field(default=(), init=False, repr=False, compare=False)
+
+    def _idf_both(self) -> NDArray[np.float32]:
+        """Both IDF vectors end to end, as the columns of the n-gram block run (made once)."""
+        cached = self._idf_cache
+        if not cached or cached[0] is not self.char_idf or cached[1] is not self.word_idf:
+            cached = (self.char_idf, self.word_idf, np.concatenate([self.char_idf, self.word_idf]))
+            self._idf_cache = cached
+        return cast(NDArray[np.float32], cached[2])
 
     @property
     def n_features(self) -> int:
@@ -110,39 +103,38 @@ class Featuriser:
         )
 
     def rows(self, items: Sequence[CommentInput]) -> Rows:
-        """The features of a batch as triplets and a dense block (the fast scoring path)."""
+        """The features of a batch as triplets and a dense block (the fast scoring path).
+
+        The n-gram block is tf (or 1 + log tf) x idf, the character and the word parts each
+        scaled to unit length per comment, as two scikit-learn TF-IDF vectorisers would give;
+        both parts are counted in one pass, in one column space (characters, then words)."""
         texts = [normalise(item.comment) for item in items]
         grams = self.hasher.grams(texts)
-        c_rows, c_cols, c_values, c_first = _tfidf_triplets(
-            grams.char_docs,
-            grams.char_cols,
-            self.hasher.char_bits,
-            self.char_idf,
-            self.sublinear_tf,
+        words_at = 1 << self.hasher.char_bits
+        n_chars = len(grams.char_docs)
+        bits = (words_at + (1 << self.hasher.word_bits) - 1).bit_length()
+        rows, cols, counts, first = count_triplets(
+            np.concatenate([grams.char_docs, grams.word_docs]),
+            np.concatenate([grams.char_cols, grams.word_cols + words_at]),
+            bits,
         )
-        w_rows, w_cols, w_values, w_first = _tfidf_triplets(
-            grams.word_docs,
-            grams.word_cols,
-            self.hasher.word_bits,
-            self.word_idf,
-            self.sublinear_tf,
-        )
-        rows = np.concatenate([c_rows, w_rows])
-        order = np.argsort(rows, kind="stable")
-        cols = np.concatenate([c_cols, w_cols + (1 << self.hasher.char_bits)])
+        tf = 1.0 + np.log(counts) if self.sublinear_tf else counts.astype(np.float64)
+        values = tf * self._idf_both()[cols]
+        part = rows * 2 + (cols >= words_at)  # (comment, characters or words)
+        norms = np.sqrt(np.bincount(part, weights=values**2, minlength=2 * len(items)))
         # Centred, so a signal's contribution is relative to a typical training comment.
         dense = signals(items, texts) - self.signal_mean
         if not self.signals_on:
             dense = np.zeros_like(dense)
         return Rows(
             n=len(items),
-            rows=rows[order],
-            cols=cols[order],
-            values=np.concatenate([c_values, w_values])[order],
+            rows=rows,
+            cols=cols,
+            values=values / np.maximum(norms, 1e-12)[part],
             dense=dense,
             texts=texts,
             grams=grams,
-            first=np.concatenate([c_first, w_first])[order],
+            first=np.where(cols >= words_at, first - n_chars, first),
         )
 
     def to_data(self) -> dict[str, Any]:
