@@ -110,7 +110,8 @@ class Moderation:
             ip_hash=await self.hash_ip(draft.ip),
             idempotency_key=idempotency_key,
         )
-        context = await self.store.context(sub)
+        names = self.store.submission_keys(sub)
+        context = await self.store.context(sub, names)
         if context.prior_answer is not None:
             return _replay(context.prior_answer, fingerprint)
         rules = await self.rules(context.rules_version)
@@ -137,7 +138,9 @@ class Moderation:
                 {"fingerprint": fingerprint, "answer": answer.model_dump(mode="json")}
             )
             idempotency = (idempotency_key, stored, self.settings.idempotency_ttl)
-        created = await self.store.create(record, sub, self._limits(rules.config), idempotency)
+        created = await self.store.create(
+            record, sub, self._limits(rules.config), idempotency, names
+        )
         if created.outcome == "replay":
             return _replay(created.detail, fingerprint)
         if created.outcome == "duplicate":

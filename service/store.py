@@ -21,6 +21,7 @@ from .store_types import (
     Limits,
     StoredComment,
     Submission,
+    SubmissionKeys,
     Transition,
 )
 
@@ -32,6 +33,7 @@ __all__ = [
     "Store",
     "StoredComment",
     "Submission",
+    "SubmissionKeys",
     "Transition",
 ]
 
@@ -64,31 +66,38 @@ class Store:
             raise StoreUnavailable("the server secret vanished; try again")
         return as_bytes(value)
 
-    def _duplicate_keys(self, sub: Submission) -> tuple[str, str]:
+    def submission_keys(self, sub: Submission) -> SubmissionKeys:
+        """The key names of one submission, for ``context`` and ``create`` alike."""
+        keys = self.keys
         parent = sub.parent_id or "0"
-        return (
-            self.keys.duplicate(sub.post_id, parent, "a:" + sub.author, sub.content),
-            self.keys.duplicate(sub.post_id, parent, "e:" + sub.email, sub.content),
+        return SubmissionKeys(
+            trusted_author=keys.trusted_author(sub.author, sub.email),
+            duplicate_author=keys.duplicate(sub.post_id, parent, "a:" + sub.author, sub.content),
+            duplicate_email=keys.duplicate(sub.post_id, parent, "e:" + sub.email, sub.content),
+            flood_address=keys.flood_address(sub.ip_hash),
+            flood_email=keys.flood_email(sub.email),
+            rate=keys.rate(sub.ip_hash),
+            by_email=keys.by_email(sub.email),
         )
 
     @guarded
-    async def context(self, sub: Submission) -> Context:
+    async def context(self, sub: Submission, names: SubmissionKeys | None = None) -> Context:
         """Rules version, post settings, parent, trusted author, duplicate, flood and rate
         state, and any earlier Idempotency-Key answer, in one script call."""
         keys = self.keys
-        dup_author, dup_email = self._duplicate_keys(sub)
+        names = names or self.submission_keys(sub)
         reply = await self._scripts.call(
             self._context,
             [
                 keys.rules_version(),
                 keys.post(sub.post_id),
                 keys.comment(sub.parent_id or "-"),
-                keys.trusted_author(sub.author, sub.email),
-                dup_author,
-                dup_email,
-                keys.flood_address(sub.ip_hash),
-                keys.flood_email(sub.email),
-                keys.rate(sub.ip_hash),
+                names.trusted_author,
+                names.duplicate_author,
+                names.duplicate_email,
+                names.flood_address,
+                names.flood_email,
+                names.rate,
                 keys.idempotency(sub.idempotency_key or ""),
             ],
             [RATE_WINDOW_MS],
@@ -126,22 +135,23 @@ class Store:
         sub: Submission,
         limits: Limits,
         idempotency: tuple[str, bytes, int] | None = None,
+        names: SubmissionKeys | None = None,
     ) -> Created:
         """Write a comment and everything that goes with it in one atomic step, unless an
         earlier answer, a duplicate, a flood or the rate limit stops it. Safe to retry."""
         keys = self.keys
-        dup_author, dup_email = self._duplicate_keys(sub)
+        names = names or self.submission_keys(sub)
         key_list = [
             keys.comment(record.id),
             keys.queue(record.status),
             keys.approved_stream(),
-            keys.trusted_author(record.author, record.email),
-            dup_author,
-            dup_email,
-            keys.flood_address(sub.ip_hash),
-            keys.flood_email(sub.email),
-            keys.rate(sub.ip_hash),
-            keys.by_email(record.email),
+            names.trusted_author,
+            names.duplicate_author,
+            names.duplicate_email,
+            names.flood_address,
+            names.flood_email,
+            names.rate,
+            names.by_email,
             keys.expiry(),
         ]
         args: list[Any] = [
@@ -344,7 +354,7 @@ class Store:
     async def erase(self, record: CommentRecord, erased: CommentRecord) -> str | None:
         """Remove one comment and its personal data everywhere; returns its former status."""
         keys = self.keys
-        dup_author, dup_email = self._duplicate_keys(
+        names = self.submission_keys(
             Submission(
                 record.post_id,
                 record.parent_id,
@@ -361,9 +371,9 @@ class Store:
                 keys.approved_stream(),
                 keys.feedback_stream(),
                 keys.expiry(),
-                keys.trusted_author(record.author, record.email),
-                dup_author,
-                dup_email,
+                names.trusted_author,
+                names.duplicate_author,
+                names.duplicate_email,
                 *(keys.queue(s) for s in Status),
             ],
             [record.id, erased.model_dump_json()],

@@ -21,6 +21,19 @@ class Submission:
 
 
 @dataclass(frozen=True, slots=True)
+class SubmissionKeys:
+    """The key names a submission's checks and write touch (digests made once per comment)."""
+
+    trusted_author: str
+    duplicate_author: str
+    duplicate_email: str
+    flood_address: str
+    flood_email: str
+    rate: str
+    by_email: str
+
+
+@dataclass(frozen=True, slots=True)
 class Context:
     """What Redis knows about a submission before it is decided (read in one round trip)."""
 
