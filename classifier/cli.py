@@ -112,11 +112,17 @@ def parse_line(number: int, line: str) -> CommentInput:
 
 
 def _batches(stream: TextIO) -> Iterator[list[CommentInput]]:
+    """Batches of parsed lines; at a malformed line, the lines before it are still scored."""
     batch: list[CommentInput] = []
     for number, line in enumerate(stream, start=1):
-        if not line.strip():
-            raise InputError(f"line {number}: empty line, expected a JSON object")
-        batch.append(parse_line(number, line))
+        try:
+            if not line.strip():
+                raise InputError(f"line {number}: empty line, expected a JSON object")
+            batch.append(parse_line(number, line))
+        except InputError:
+            if batch:
+                yield batch
+            raise
         if len(batch) >= BATCH:
             yield batch
             batch = []

@@ -49,6 +49,16 @@ def test_malformed_line_names_its_number(tiny_model: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
+def test_lines_before_a_malformed_one_are_still_answered(tiny_model: Path) -> None:
+    good = json.dumps({"comment": "thanks for the article"})
+    done = _run(f"{good}\n{good}\n\n{good}\n", "--model", str(tiny_model))
+    assert done.returncode != 0
+    assert "line 3: empty line" in done.stderr
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(out) == 2
+    assert all(set(r) == {"spam", "abuse"} for r in out)
+
+
 def test_broken_model_is_a_clear_error(tmp_path: Path) -> None:
     done = _run('{"comment": "x"}\n', "--model", str(tmp_path / "none.skops"))
     assert done.returncode != 0
