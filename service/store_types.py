@@ -32,6 +32,18 @@ class SubmissionKeys:
     rate: str
     by_email: str
 
+    def checked(self) -> tuple[str, str, str, str, str, str]:
+        """The keys both scripts read, in their order: trusted author, duplicates, floods,
+        rate window."""
+        return (
+            self.trusted_author,
+            self.duplicate_author,
+            self.duplicate_email,
+            self.flood_address,
+            self.flood_email,
+            self.rate,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Context:
