@@ -54,6 +54,7 @@ class Target:
     name: str
     command: list[str]
     env: dict[str, str]
+    workers: int = 0  # 0: the baseline
     port: int = field(default_factory=_free_port)
     process: subprocess.Popen[bytes] | None = None
     results: dict[int, list[LoadResult]] = field(default_factory=dict)
@@ -116,7 +117,8 @@ def _targets(workers: Sequence[int], redis_url: str) -> list[Target]:
             "REPLYGUARD_TRUSTED_PROXIES": "127.0.0.1,::1",
         }
         command = [python, "-m", "service", "serve", "--workers", str(count)]
-        targets.append(Target(f"replyguard, {count} worker{'s' * (count > 1)}", command, env))
+        name = f"replyguard, {count} worker{'s' * (count > 1)}"
+        targets.append(Target(name, command, env, workers=count))
     return targets
 
 
@@ -197,7 +199,30 @@ def _report(
             "worker_rss_mib": rss,
             "runs": [r.rate for r in results],
         }
+    for name, times in _scaling(targets, connections).items():
+        report[f"{name}, times one worker"] = times
     return report
+
+
+def _scaling(targets: Sequence[Target], connections: int) -> dict[str, float]:
+    """How several workers compare with one (printed, and returned by name), and whether
+    each had a core of its own."""
+    one = next((t for t in targets if t.workers == 1), None)
+    if one is None:
+        return {}
+    single = statistics.median(r.rate for r in one.results[connections])
+    cores = os.cpu_count() or 1
+    scaling: dict[str, float] = {}
+    for target in targets:
+        if target.workers > 1:
+            times = statistics.median(r.rate for r in target.results[connections]) / single
+            shared = "shared with" if target.workers + 2 > cores else "beside"
+            print(
+                f"{target.name}: {times:.2f} times one worker ({cores} cores, {shared} the "
+                "load generator and Redis)"
+            )
+            scaling[target.name] = times
+    return scaling
 
 
 def run_load(args: argparse.Namespace) -> dict[str, object]:
