@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from ..embedded import EmbeddedRedis
+from .cpu import CpuMeter, CpuUse
 from .loadgen import LoadResult, run_python, run_wrk, wrk_available
 
 
@@ -59,6 +60,7 @@ class Target:
     process: subprocess.Popen[bytes] | None = None
     results: dict[int, list[LoadResult]] = field(default_factory=dict)
     lags: dict[int, list[float]] = field(default_factory=dict)
+    cpu: dict[int, list[CpuUse]] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -90,6 +92,12 @@ class Target:
             return []
         pids = _children(self.process.pid) or [self.process.pid]
         return [_rss_mib(pid) for pid in pids]
+
+    def pids(self) -> list[int]:
+        """The server's processes: the parent and its workers."""
+        if self.process is None:
+            return []
+        return [self.process.pid, *_children(self.process.pid)]
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -155,13 +163,19 @@ class LagProbe:
 
 
 def _load(
-    target: Target, args: argparse.Namespace, token: str, seconds: float, connections: int
-) -> tuple[LoadResult, float]:
+    target: Target,
+    args: argparse.Namespace,
+    token: str,
+    seconds: float,
+    connections: int,
+    redis_pid: int | None,
+) -> tuple[LoadResult, float, CpuUse]:
     run = uuid.uuid4().hex[:10]
     drive = run_wrk if args.tool == "wrk" else run_python
-    with LagProbe(target.url) as probe:
+    with LagProbe(target.url) as probe, CpuMeter(target.pids(), redis_pid) as meter:
         result = drive(target.url, connections, seconds, run, token)
-    return result, probe.p99()
+    assert meter.use is not None  # set on leaving the block
+    return result, probe.p99(), meter.use
 
 
 def _report(
@@ -199,29 +213,77 @@ def _report(
             "worker_rss_mib": rss,
             "runs": [r.rate for r in results],
         }
-    for name, times in _scaling(targets, connections).items():
-        report[f"{name}, times one worker"] = times
+    _cpu_report(targets, connections, report)
+    report.update(_scaling(targets, connections))
     return report
 
 
+def _cpu_figures(target: Target, connections: int) -> dict[str, dict[str, float]]:
+    """Medians over the rounds: CPU microseconds per request and cores in use, by whom."""
+    runs = list(zip(target.results[connections], target.cpu[connections], strict=True))
+    per_request = [cpu.per_request_us(result.requests) for result, cpu in runs]
+    cores = [cpu.cores() for _, cpu in runs]
+    return {
+        "cpu_us_per_request": {
+            k: statistics.median(x[k] for x in per_request) for k in per_request[0]
+        },
+        "cores": {k: statistics.median(x[k] for x in cores) for k in cores[0]},
+    }
+
+
+def _cpu_report(targets: Sequence[Target], connections: int, report: dict[str, object]) -> None:
+    """Where the CPU went: per request, by the server, Redis and the load generator, and how
+    many of the machine's cores were busy."""
+    cores = os.cpu_count() or 1
+    print(f"\nCPU per request in microseconds, and cores in use (of {cores}); medians")
+    print(
+        f"{'server':<24}{'server':>9}{'Redis':>8}{'load gen':>10}"
+        f"{'server cores':>14}{'Redis':>7}{'load gen':>10}{'machine':>9}"
+    )
+    for target in targets:
+        figures = _cpu_figures(target, connections)
+        us, busy = figures["cpu_us_per_request"], figures["cores"]
+        print(
+            f"{target.name:<24}{us['server']:>9.0f}{us['redis']:>8.0f}{us['load_generator']:>10.0f}"
+            f"{busy['server']:>14.2f}{busy['redis']:>7.2f}{busy['load_generator']:>10.2f}"
+            f"{busy['machine']:>9.2f}"
+        )
+        entry = report[target.name]
+        assert isinstance(entry, dict)
+        entry.update(figures)
+
+
 def _scaling(targets: Sequence[Target], connections: int) -> dict[str, float]:
-    """How several workers compare with one (printed, and returned by name), and whether
-    each had a core of its own."""
+    """How several workers compare with one, in requests per second and in requests per
+    second of the workers' CPU (printed, and returned by name), and whether each worker had a
+    core of its own: the machine's cores, and how busy they were, decide that."""
     one = next((t for t in targets if t.workers == 1), None)
     if one is None:
         return {}
     single = statistics.median(r.rate for r in one.results[connections])
+    single_us = _cpu_figures(one, connections)["cpu_us_per_request"]["server"]
     cores = os.cpu_count() or 1
     scaling: dict[str, float] = {}
     for target in targets:
-        if target.workers > 1:
-            times = statistics.median(r.rate for r in target.results[connections]) / single
-            shared = "shared with" if target.workers + 2 > cores else "beside"
-            print(
-                f"{target.name}: {times:.2f} times one worker ({cores} cores, {shared} the "
-                "load generator and Redis)"
-            )
-            scaling[target.name] = times
+        if target.workers <= 1:
+            continue
+        times = statistics.median(r.rate for r in target.results[connections]) / single
+        figures = _cpu_figures(target, connections)
+        efficiency = single_us / max(figures["cpu_us_per_request"]["server"], 1e-9)
+        busy = figures["cores"]
+        others = busy["machine"] - busy["server"]
+        if target.workers + 1 > cores:
+            room = f"{cores} cores for {target.workers} workers, Redis and the load generator"
+        else:
+            room = f"{cores} cores, a core for each worker"
+        print(
+            f"{target.name}: {times:.2f} times one worker's requests per second, "
+            f"{efficiency:.2f} times its requests per CPU second ({room}: "
+            f"{busy['machine']:.2f} cores busy, {busy['server']:.2f} of them the workers, "
+            f"{others:.2f} Redis, the load generator and the rest)"
+        )
+        scaling[f"{target.name}, times one worker"] = times
+        scaling[f"{target.name}, requests per CPU second, times one worker"] = efficiency
     return scaling
 
 
@@ -230,6 +292,7 @@ def run_load(args: argparse.Namespace) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="replyguard-bench-") as tmp:
         redis = EmbeddedRedis(Path(tmp) / "redis")
         targets = _targets(args.workers, redis.start())
+        redis_pid = redis.process.pid if redis.process is not None else None
         try:
             for target in targets:
                 target.start()
@@ -238,13 +301,16 @@ def run_load(args: argparse.Namespace) -> dict[str, object]:
             token, min_seconds = _form_token(targets[1])
             time.sleep(min_seconds + 0.2)
             for target in targets:
-                _load(target, args, token, args.warmup, max(args.connections))
+                _load(target, args, token, args.warmup, max(args.connections), redis_pid)
             for connections in args.connections:
                 for round_no in range(args.rounds):
                     for target in targets:
-                        result, lag = _load(target, args, token, args.seconds, connections)
+                        result, lag, cpu = _load(
+                            target, args, token, args.seconds, connections, redis_pid
+                        )
                         target.results.setdefault(connections, []).append(result)
                         target.lags.setdefault(connections, []).append(lag)
+                        target.cpu.setdefault(connections, []).append(cpu)
                         print(
                             f"{connections:>3} conn, round {round_no + 1}: {target.name:<24} "
                             f"{result.rate:8.0f} req/s, p99 {result.p99_ms:6.1f} ms, "

@@ -54,7 +54,14 @@ def test_bench_measures_every_server_against_the_baseline(tool: str, tmp_path: P
         assert entry["not_201"] == 0, name
         assert entry["socket_errors"] == 0, name
         assert len(entry["worker_rss_mib"]) == (2 if "2 workers" in name else 1), name
+        assert entry["cpu_us_per_request"]["server"] > 0, name
+        assert entry["cores"]["machine"] >= entry["cores"]["server"] * 0.9, name
+        assert entry["cpu_us_per_request"]["load_generator"] > 0, name
+    for name in servers[1:]:
+        assert report[name]["cpu_us_per_request"]["redis"] > 0, name
     assert report["bare aiohttp"]["ratio"] == 1.0
     assert report["replyguard, 2 workers, times one worker"] > 0
+    assert report["replyguard, 2 workers, requests per CPU second, times one worker"] > 0
+    assert "CPU per request" in done.stdout
     assert "times one worker" in done.stdout
     assert "ratio" in done.stdout
