@@ -8,6 +8,7 @@ from typing import Any
 
 from classifier.artifact import sha256_file
 from classifier.datasets import LOADERS
+from classifier.lexicon import SOURCE_FILE, SOURCE_PACKAGE, digest, source_version
 from classifier.signals import SIGNAL_NAMES
 from classifier.train import Trained
 
@@ -56,6 +57,14 @@ def build(trained: Trained, root: Path, metrics: dict[str, Any]) -> dict[str, An
             "word_ngrams": {"range": list(hasher.word_range), "columns": 1 << hasher.word_bits},
             "weighting": "sublinear TF x IDF, unit length per block",
             "signals": list(SIGNAL_NAMES),
+            "abusive_words": {
+                "source": f"{SOURCE_PACKAGE} {source_version()} ({SOURCE_FILE}, MIT licence)"
+                " and classifier.lexicon.EXTRA_WORDS, identity words left out",
+                "count": len(trained.featuriser.abusive_words),
+                "sha256": digest(trained.featuriser.abusive_words),
+            }
+            if trained.featuriser.abusive_words
+            else None,
         },
         "thresholds": trained.thresholds,
         "threshold_meaning": THRESHOLD_MEANING,

@@ -63,7 +63,9 @@ def explain_batch(
         if pos >= nnz:
             j = pos - nnz - doc * n_signals
             raw = float(batch.dense[doc, j] + featuriser.signal_mean[j])
-            return describe(SIGNAL_NAMES[j], raw, items[doc], batch.texts[doc])
+            return describe(
+                SIGNAL_NAMES[j], raw, items[doc], batch.texts[doc], featuriser.abusive_words
+            )
         if cols[pos] >= words_at:
             return f'word "{grams.word_name(int(first[pos]))}"'
         return f'chars "{grams.char_name(int(first[pos]))}"'

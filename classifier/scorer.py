@@ -47,9 +47,21 @@ class Scorer:
         missing = [k for k in THRESHOLD_KEYS if k not in thresholds]
         if missing:
             raise artifact.ArtifactError(f"model has no thresholds for {missing}")
+        if len(featuriser.signal_mean) != len(SIGNAL_NAMES):
+            raise artifact.ArtifactError(
+                f"model was trained with {len(featuriser.signal_mean)} signals, this version of "
+                f"replyguard computes {len(SIGNAL_NAMES)}: use the artifact shipped with it or "
+                "retrain (replyguard train)"
+            )
         self.featuriser = featuriser
         self.heads = dict(heads)
         folded = [self.heads[task].folded() for task in (Task.SPAM, Task.ABUSE)]
+        widths = {len(w) for w, _ in folded}
+        if widths != {featuriser.n_features}:
+            raise artifact.ArtifactError(
+                f"model heads read {sorted(widths)} features, its featuriser makes "
+                f"{featuriser.n_features}"
+            )
         self._weights = np.ascontiguousarray(np.stack([w for w, _ in folded], axis=1))
         self._bias = np.array([b for _, b in folded])
         self._signals_at = featuriser.n_features - len(SIGNAL_NAMES)

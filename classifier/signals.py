@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from classifier.lexicon import found
 from classifier.text import link_hint, text_links
 
 
@@ -34,11 +35,23 @@ SIGNAL_NAMES = (
     "capital letters",
     "exclamation marks",
     "length",
+    "abusive words",
+    "share of abusive words",
 )
+_NO_WORDS: frozenset[str] = frozenset()
 
 
-def describe(name: str, value: float, item: CommentInput, normalised: str) -> str:
-    """A readable explanation of one signal's value for one comment."""
+def describe(
+    name: str, value: float, item: CommentInput, normalised: str, words: frozenset[str] = _NO_WORDS
+) -> str:
+    """A readable explanation of one signal's value for one comment (``words``: the model's
+    abusive-word list)."""
+    if name in ("abusive words", "share of abusive words"):
+        hits, tokens = found(normalised, words)
+        listed = ", ".join(dict.fromkeys(hits))
+        if name == "abusive words":
+            return f"signal: {len(hits)} abusive word{'s' * (len(hits) != 1)} ({listed})"
+        return f"signal: abusive words {len(hits)} of {tokens} ({listed})"
     if name == "links in text":
         return f"signal: {count_links(item)} links in text"
     if name == "length":
@@ -85,8 +98,11 @@ def _per_text(texts: Sequence[str]) -> tuple[NDArray[np.float64], ...]:
     )
 
 
-def signals(items: Sequence[CommentInput], normalised: Sequence[str]) -> NDArray[np.float64]:
-    """One row per comment, columns as SIGNAL_NAMES, every value in [0, 1]."""
+def signals(
+    items: Sequence[CommentInput], normalised: Sequence[str], words: frozenset[str] = _NO_WORDS
+) -> NDArray[np.float64]:
+    """One row per comment, columns as SIGNAL_NAMES, every value in [0, 1]. ``words``: the
+    abusive-word list (none: both of its columns are 0)."""
     lengths, letters, upper, bangs = _per_text([item.comment for item in items])
     links = np.fromiter(map(count_links, items), np.float64, len(items))
     out = np.empty((len(items), len(SIGNAL_NAMES)), dtype=np.float64)
@@ -97,4 +113,11 @@ def signals(items: Sequence[CommentInput], normalised: Sequence[str]) -> NDArray
     out[:, 4] = np.where(letters >= 8, upper / np.maximum(letters, 1.0), 0.0)
     out[:, 5] = np.minimum(bangs, 10.0) / 10.0
     out[:, 6] = np.minimum(np.log1p(lengths) / 8.0, 1.0)
+    out[:, 7:9] = 0.0
+    if words:
+        for i, text in enumerate(normalised):
+            hits, tokens = found(text, words)
+            if hits:
+                out[i, 7] = min(np.log1p(len(hits)) / 2.0, 1.0)
+                out[i, 8] = len(hits) / tokens
     return out

@@ -16,6 +16,7 @@ from sklearn.model_selection import StratifiedKFold
 from classifier.datasets import ABUSE_SOURCES, SOURCES, Corpus
 from classifier.features import NgramHasher
 from classifier.labels import Row, Task
+from classifier.lexicon import load_words
 from classifier.metrics import threshold_for_precision, threshold_for_recall
 from classifier.pipeline import Featuriser, Head, Matrix, nb_ratios
 from classifier.signals import SIGNAL_NAMES, CommentInput
@@ -50,6 +51,8 @@ class Settings:
         default_factory=lambda: {"spam": ABUSE_SOURCES, "abuse": ()}
     )
     signals: bool = True
+    # The "abusive words" signals (classifier.lexicon): one learnt weight for any listed word.
+    abusive_words: bool = True
     sublinear_tf: bool = True
     base_rate: dict[str, float] = field(default_factory=lambda: {"spam": 0.05, "abuse": 0.05})
     hold_recall: dict[str, float] = field(default_factory=lambda: {"spam": 0.95, "abuse": 0.9})
@@ -105,7 +108,13 @@ def head_rows(
 def new_featuriser(settings: Settings) -> Featuriser:
     """An unfitted featuriser as the settings describe it."""
     hasher = NgramHasher(settings.char_bits, settings.word_bits)
-    return Featuriser(hasher, signals_on=settings.signals, sublinear_tf=settings.sublinear_tf)
+    words = load_words() if settings.abusive_words else frozenset()
+    return Featuriser(
+        hasher,
+        signals_on=settings.signals,
+        sublinear_tf=settings.sublinear_tf,
+        abusive_words=words,
+    )
 
 
 def _half(values: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -1,5 +1,6 @@
 """The artifact is verified before anything is built from it."""
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -7,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from classifier.artifact import ArtifactError, card_paths, verify
+from classifier.features import NgramHasher
 from classifier.scorer import Scorer
 
 
@@ -69,3 +71,17 @@ def test_card_carries_every_table(tiny_model: Path) -> None:
     assert "abuse vs alt-profanity-check (test rows)" in metrics
     assert "gap" in metrics["fairness: identity comments"]
     assert "gay" in metrics["fairness: madlibs per identity term"]
+
+
+def test_a_model_of_another_feature_layout_is_refused(tiny_model: Path) -> None:
+    scorer = Scorer.load(tiny_model)
+    fewer = dataclasses.replace(scorer.featuriser, signal_mean=scorer.featuriser.signal_mean[:-2])
+    with pytest.raises(ArtifactError, match="trained with 7 signals"):
+        Scorer(fewer, scorer.heads, scorer.thresholds, scorer.card)
+    hasher = scorer.featuriser.hasher
+    narrower = dataclasses.replace(
+        scorer.featuriser,
+        hasher=NgramHasher(hasher.char_bits, hasher.word_bits - 1),
+    )
+    with pytest.raises(ArtifactError, match="heads read"):
+        Scorer(narrower, scorer.heads, scorer.thresholds, scorer.card)

@@ -1,6 +1,8 @@
 """Form signals: links, author, website, e-mail shape, capitals, length."""
 
-from classifier.signals import SIGNAL_NAMES, CommentInput, signals
+import pytest
+
+from classifier.signals import SIGNAL_NAMES, CommentInput, describe, signals
 from classifier.text import normalise
 
 
@@ -31,3 +33,19 @@ def test_signals_of_a_plain_form() -> None:
     assert row["link in author name"] == row["website field filled"] == 0
     assert row["e-mail with a long number"] == 0
     assert 0 < row["length"] <= 1
+
+
+def test_abusive_words_are_counted_with_the_list_and_zero_without() -> None:
+    words = frozenset({"idiot", "moron"})
+    item = CommentInput("You idiot, you absolute moron.")
+    row = dict(zip(SIGNAL_NAMES, signals([item], [normalise(item.comment)], words)[0], strict=True))
+    assert 0 < row["abusive words"] <= 1
+    assert row["share of abusive words"] == pytest.approx(2 / 5)
+    plain = dict(zip(SIGNAL_NAMES, signals([item], [normalise(item.comment)])[0], strict=True))
+    assert plain["abusive words"] == plain["share of abusive words"] == 0
+    assert describe("abusive words", 0.5, item, normalise(item.comment), words) == (
+        "signal: 2 abusive words (idiot, moron)"
+    )
+    assert describe("share of abusive words", 0.4, item, normalise(item.comment), words) == (
+        "signal: abusive words 2 of 5 (idiot, moron)"
+    )
