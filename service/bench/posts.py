@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import uuid
 from urllib.parse import urlencode
+
+
+def letters(n: int) -> str:
+    """A number in letters (0 is "a", 26 is "ba"), as post.lua writes it: digits in the text
+    would change it (five or more in a row read as a phone number, a spam sign)."""
+    out = ""
+    while True:
+        n, digit = divmod(n, 26)
+        out = chr(97 + digit) + out
+        if n == 0:
+            return out
+
+
+def run_id() -> str:
+    """A new run's tag, in letters only."""
+    return uuid.uuid4().hex[:10].translate(_HEX_LETTERS)
+
+
+_HEX_LETTERS = str.maketrans("0123456789", "ghijklmnop")
 
 
 def post_body(run: str, slot: int, n: int, token: str) -> tuple[str, str]:
     """A distinct benign post and a distinct client address for one request."""
-    tag = f"{run}-{slot}-{n}"
+    tag = f"{run}-{letters(slot)}-{letters(n)}"
     body = urlencode(
         {
             "comment": f"Thanks for the clear report on the council vote ({tag}). Will the new "

@@ -13,16 +13,19 @@ import tempfile
 import threading
 import time
 import urllib.request
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import redis
 
 from ..embedded import EmbeddedRedis
+from ..keys import Keys
+from ..schemas import Status
 from .cpu import CpuMeter, CpuUse
 from .loadgen import LoadResult, run_python, run_wrk, wrk_available
+from .posts import run_id
 
 
 def _free_port() -> int:
@@ -61,6 +64,7 @@ class Target:
     results: dict[int, list[LoadResult]] = field(default_factory=dict)
     lags: dict[int, list[float]] = field(default_factory=dict)
     cpu: dict[int, list[CpuUse]] = field(default_factory=dict)
+    decisions: dict[str, int] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -162,6 +166,14 @@ class LagProbe:
         return float(np.percentile(self.times, 99)) if self.times else float("nan")
 
 
+def _decisions(store: redis.Redis | None) -> dict[str, int]:
+    """How many comments the private Redis holds in each status."""
+    if store is None:
+        return {}
+    keys = Keys()
+    return {status.value: int(store.zcard(keys.queue(status))) for status in Status}
+
+
 def _load(
     target: Target,
     args: argparse.Namespace,
@@ -170,7 +182,7 @@ def _load(
     connections: int,
     redis_pid: int | None,
 ) -> tuple[LoadResult, float, CpuUse]:
-    run = uuid.uuid4().hex[:10]
+    run = run_id()
     drive = run_wrk if args.tool == "wrk" else run_python
     with LagProbe(target.url) as probe, CpuMeter(target.pids(), redis_pid) as meter:
         result = drive(target.url, connections, seconds, run, token)
@@ -287,12 +299,25 @@ def _scaling(targets: Sequence[Target], connections: int) -> dict[str, float]:
     return scaling
 
 
+def _report_decisions(targets: Sequence[Target]) -> dict[str, dict[str, int]]:
+    """What the service decided for the measured posts: all of them should be approved, so
+    that every run takes the whole path (rules, model, the write onto the approved stream)."""
+    print("\ndecisions on the measured posts (read from the private Redis):")
+    decided = {t.name: dict(t.decisions) for t in targets if t.workers}
+    for name, counts in decided.items():
+        shown = ", ".join(f"{status} {count}" for status, count in counts.items())
+        print(f"{name:<24}  {shown}")
+    return decided
+
+
 def run_load(args: argparse.Namespace) -> dict[str, object]:
     """Start everything, warm up, measure in alternation, print the table."""
     with tempfile.TemporaryDirectory(prefix="replyguard-bench-") as tmp:
-        redis = EmbeddedRedis(Path(tmp) / "redis")
-        targets = _targets(args.workers, redis.start())
-        redis_pid = redis.process.pid if redis.process is not None else None
+        embedded = EmbeddedRedis(Path(tmp) / "redis")
+        redis_url = embedded.start()
+        targets = _targets(args.workers, redis_url)
+        redis_pid = embedded.process.pid if embedded.process is not None else None
+        store = redis.Redis.from_url(redis_url)
         try:
             for target in targets:
                 target.start()
@@ -305,9 +330,15 @@ def run_load(args: argparse.Namespace) -> dict[str, object]:
             for connections in args.connections:
                 for round_no in range(args.rounds):
                     for target in targets:
+                        before = _decisions(store if target.workers else None)
                         result, lag, cpu = _load(
                             target, args, token, args.seconds, connections, redis_pid
                         )
+                        after = _decisions(store if target.workers else None)
+                        for status, count in after.items():
+                            target.decisions[status] = (
+                                target.decisions.get(status, 0) + count - before[status]
+                            )
                         target.results.setdefault(connections, []).append(result)
                         target.lags.setdefault(connections, []).append(lag)
                         target.cpu.setdefault(connections, []).append(cpu)
@@ -317,14 +348,17 @@ def run_load(args: argparse.Namespace) -> dict[str, object]:
                             f"not 201: {result.non201}",
                             flush=True,
                         )
-            return {
+            report: dict[str, object] = {
                 f"{connections} connections": _report(targets, args, connections)
                 for connections in args.connections
             }
+            report["decisions"] = _report_decisions(targets)
+            return report
         finally:
             for target in targets:
                 target.stop()
-            redis.stop()
+            store.close()
+            embedded.stop()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,13 +1,16 @@
 """`replyguard bench` end to end, in miniature: every server starts, the load is all 201s."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 
 from service.bench.loadgen import wrk_available
+from service.bench.posts import letters, post_body, run_id
 
 TOOLS = [
     "python",
@@ -46,7 +49,8 @@ def test_bench_measures_every_server_against_the_baseline(tool: str, tmp_path: P
         check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    report = json.loads(out.read_text())["4 connections"]
+    full = json.loads(out.read_text())
+    report = full["4 connections"]
     servers = ["bare aiohttp", "replyguard, 1 worker", "replyguard, 2 workers"]
     for name in servers:
         entry = report[name]
@@ -63,5 +67,25 @@ def test_bench_measures_every_server_against_the_baseline(tool: str, tmp_path: P
     assert report["replyguard, 2 workers, times one worker"] > 0
     assert report["replyguard, 2 workers, requests per CPU second, times one worker"] > 0
     assert "CPU per request" in done.stdout
+    # every measured post took the whole path: approved, onto the stream
+    for name in servers[1:]:
+        decided = full["decisions"][name]
+        assert decided["approved"] >= report[name]["rps"] * 0.5, (name, decided)
+        assert decided["pending"] == decided["spam"] == decided["rejected"] == 0, (name, decided)
     assert "times one worker" in done.stdout
     assert "ratio" in done.stdout
+
+
+def test_posts_carry_no_digits_that_would_read_as_a_phone_number() -> None:
+    assert [letters(n) for n in (0, 1, 25, 26, 675, 676)] == ["a", "b", "z", "ba", "zz", "baa"]
+    run = run_id()
+    assert run.isalpha()
+    assert len(run) == 10
+    tags = set()
+    for slot, n in [(0, 0), (3, 99_999), (31, 1_234_567)]:
+        body, address = post_body(run, slot, n, "tok")
+        fields = parse_qs(body)
+        assert not re.search(r"\d{5}", fields["comment"][0] + fields["author"][0])
+        tags.add(fields["email"][0])
+        assert address.startswith("fd")
+    assert len(tags) == 3
