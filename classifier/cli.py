@@ -12,6 +12,7 @@ from typing import Any, TextIO
 
 from classifier import artifact
 from classifier.datasets import DatasetError, default_datasets_dir
+from classifier.lexicon import LexiconError
 from classifier.scorer import CommentInput, Scorer
 
 BATCH = 256
@@ -63,7 +64,7 @@ def _train(args: argparse.Namespace) -> int:
 
     try:
         card = train_and_write(args.datasets or default_datasets_dir(), args.out)
-    except DatasetError as exc:
+    except (DatasetError, LexiconError) as exc:
         return _fail(str(exc))
     print(f"wrote {args.out} (version {card['version']})")
     return 0

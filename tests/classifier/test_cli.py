@@ -1,9 +1,14 @@
 """The ``score`` command's JSON Lines contract, through the real entry point."""
 
+import importlib.metadata
 import json
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from classifier import cli, lexicon
 
 
 def _run(stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -64,3 +69,25 @@ def test_broken_model_is_a_clear_error(tmp_path: Path) -> None:
     assert done.returncode != 0
     assert "missing" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_training_without_the_word_list_package_is_a_clear_error(
+    tiny_datasets: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def missing(name: str) -> str:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", missing)
+    lexicon.load_words.cache_clear()
+    try:
+        code = cli.main(
+            ["train", "--datasets", str(tiny_datasets), "--out", str(tmp_path / "m.skops")]
+        )
+    finally:
+        lexicon.load_words.cache_clear()
+    assert code == 1
+    assert "replyguard[train]" in capsys.readouterr().err
+    assert not (tmp_path / "m.skops").exists()
