@@ -97,7 +97,11 @@ class Scorer:
         # One pass over the batch's non-zero features for both heads: x @ W without scipy.
         if contributions is None:
             contributions = self._contributions(batch)
-        logits = batch.dense @ self._weights[self._signals_at :] + self._bias
+        # The signals' part as products summed in column order, not a matrix product: BLAS
+        # picks its summation order by the batch's size, and a comment's score must not depend
+        # on the comments scored beside it.
+        signal_weights = self._weights[self._signals_at :]
+        logits = (batch.dense[:, :, None] * signal_weights[None, :, :]).sum(axis=1) + self._bias
         for head in range(logits.shape[1]):
             logits[:, head] += np.bincount(
                 batch.rows, weights=contributions[:, head], minlength=batch.n

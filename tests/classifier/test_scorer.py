@@ -50,8 +50,10 @@ def test_explanations_name_what_pushed_the_score(shipped: Scorer) -> None:
 def test_batches_keep_order_and_match_single_scoring(shipped: Scorer) -> None:
     items = [CommentInput(f"comment number {i} about the weather") for i in range(50)]
     items[17] = CommentInput("WIN A FREE PRIZE call 08001234567 now!!!")
+    items[23] = CommentInput("You IDIOT, you pathetic liar!!! http://a.example.com", "x.com")
     batch = shipped.score(items)
-    assert batch[17] == shipped.score([items[17]])[0]
+    # exactly, not nearly: a comment's score does not depend on the comments beside it
+    assert batch == [shipped.score([item])[0] for item in items]
     assert max(range(50), key=lambda i: batch[i].spam) == 17
     assert shipped.score([]) == []
 
@@ -84,3 +86,22 @@ def test_explanations_do_not_depend_on_the_batch(shipped: Scorer) -> None:
             elif c.feature.startswith("word "):
                 first = c.feature.removeprefix("word ").strip('"').split(" ")[0]
                 assert first in text
+
+
+NEWS_TOPICS = [
+    "The murder trial and the HIV clinic funding deserve better coverage than this.",
+    "Drunk driving killed two people on this road last year; the council must act.",
+    "My grandfather fought the Nazis; this history matters.",
+    "The rape allegations should be investigated by the police, not decided in the comments.",
+    "God knows how the budget will be balanced after the heroin clinic closes.",
+]
+
+
+def test_news_comments_on_hard_topics_are_not_held_as_abuse(shipped: Scorer) -> None:
+    # Words that name a crime, a drug, an illness or a piece of history are not abuse by
+    # themselves: the abusive-word list leaves them out (an earlier list held the last one).
+    scored = shipped.score([CommentInput(t) for t in NEWS_TOPICS])
+    for text, scores in zip(NEWS_TOPICS, scored, strict=True):
+        assert scores.abuse < shipped.thresholds["abuse_hold"], (text, scores.abuse)
+    (insult,) = shipped.score([CommentInput("You are a pathetic idiot and a liar.")])
+    assert insult.abuse >= shipped.thresholds["abuse_hold"]
