@@ -47,7 +47,11 @@ def describe(
     """A readable explanation of one signal's value for one comment (``words``: the model's
     abusive-word list)."""
     if name in ("abusive words", "share of abusive words"):
+        # Centred signals also push a score when they are below the training mean: "no abusive
+        # words" can raise the spam score, since abusive comments are seldom spam.
         hits, tokens = found(normalised, words)
+        if not hits:
+            return "signal: no abusive words"
         listed = ", ".join(dict.fromkeys(hits))
         if name == "abusive words":
             return f"signal: {len(hits)} abusive word{'s' * (len(hits) != 1)} ({listed})"

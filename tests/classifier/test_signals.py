@@ -49,3 +49,10 @@ def test_abusive_words_are_counted_with_the_list_and_zero_without() -> None:
     assert describe("share of abusive words", 0.4, item, normalise(item.comment), words) == (
         "signal: abusive words 2 of 5 (idiot, moron)"
     )
+
+
+def test_no_abusive_words_is_said_so() -> None:
+    item = CommentInput("Thanks for the report.")
+    for name in ("abusive words", "share of abusive words"):
+        text = describe(name, 0.0, item, normalise(item.comment), frozenset({"idiot"}))
+        assert text == "signal: no abusive words"
