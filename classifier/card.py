@@ -59,7 +59,8 @@ def build(trained: Trained, root: Path, metrics: dict[str, Any]) -> dict[str, An
             "signals": list(SIGNAL_NAMES),
             "abusive_words": {
                 "source": f"{SOURCE_PACKAGE} {source_version()} ({SOURCE_FILE}, MIT licence)"
-                " and classifier.lexicon.EXTRA_WORDS, identity words left out",
+                " and classifier.lexicon.EXTRA_WORDS, less identity words and"
+                " classifier.lexicon.NOT_ABUSIVE",
                 "count": len(trained.featuriser.abusive_words),
                 "sha256": digest(trained.featuriser.abusive_words),
             }
