@@ -59,6 +59,7 @@ class Target:
     command: list[str]
     env: dict[str, str]
     workers: int = 0  # 0: the baseline
+    processes: int = 1  # the baseline's processes
     port: int = field(default_factory=_free_port)
     process: subprocess.Popen[bytes] | None = None
     results: dict[int, list[LoadResult]] = field(default_factory=dict)
@@ -121,7 +122,15 @@ def _form_token(target: Target) -> tuple[str, float]:
 def _targets(workers: Sequence[int], redis_url: str) -> list[Target]:
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("REPLYGUARD_")}
     python = sys.executable
-    targets = [Target("bare aiohttp", [python, "-m", "service.bench.baseline"], base_env)]
+    baseline = [python, "-m", "service.bench.baseline"]
+    targets = [Target("bare aiohttp", baseline, base_env)]
+    # The same plain server in as many processes as the service has workers: what the machine
+    # gives a second process at all, beside the load generator, measured in the same run.
+    for count in workers:
+        if count > 1:
+            name = f"bare aiohttp, {count} processes"
+            command = [*baseline, "--processes", str(count)]
+            targets.append(Target(name, command, base_env, processes=count))
     for count in workers:
         env = {
             **base_env,
@@ -269,13 +278,24 @@ def _scaling(targets: Sequence[Target], connections: int) -> dict[str, float]:
     """How several workers compare with one, in requests per second and in requests per
     second of the workers' CPU (printed, and returned by name), and whether each worker had a
     core of its own: the machine's cores, and how busy they were, decide that."""
-    one = next((t for t in targets if t.workers == 1), None)
-    if one is None:
-        return {}
-    single = statistics.median(r.rate for r in one.results[connections])
-    single_us = _cpu_figures(one, connections)["cpu_us_per_request"]["server"]
     cores = os.cpu_count() or 1
     scaling: dict[str, float] = {}
+    bare = statistics.median(r.rate for r in targets[0].results[connections])
+    for target in targets:
+        if target.processes > 1:
+            times = statistics.median(r.rate for r in target.results[connections]) / bare
+            busy = _cpu_figures(target, connections)["cores"]
+            print(
+                f"{target.name}: {times:.2f} times one process's requests per second, what this "
+                f"machine gives a second process of the plainest server ({cores} cores, "
+                f"{busy['machine']:.2f} busy, {busy['server']:.2f} of them the server)"
+            )
+            scaling[f"{target.name}, times one process"] = times
+    one = next((t for t in targets if t.workers == 1), None)
+    if one is None:
+        return scaling
+    single = statistics.median(r.rate for r in one.results[connections])
+    single_us = _cpu_figures(one, connections)["cpu_us_per_request"]["server"]
     for target in targets:
         if target.workers <= 1:
             continue
@@ -323,7 +343,7 @@ def run_load(args: argparse.Namespace) -> dict[str, object]:
                 target.start()
             for target in targets:
                 target.wait_ready()
-            token, min_seconds = _form_token(targets[1])
+            token, min_seconds = _form_token(next(t for t in targets if t.workers))
             time.sleep(min_seconds + 0.2)
             for target in targets:
                 _load(target, args, token, args.warmup, max(args.connections), redis_pid)

@@ -51,24 +51,34 @@ def test_bench_measures_every_server_against_the_baseline(tool: str, tmp_path: P
     assert done.returncode == 0, done.stderr[-2000:]
     full = json.loads(out.read_text())
     report = full["4 connections"]
-    servers = ["bare aiohttp", "replyguard, 1 worker", "replyguard, 2 workers"]
+    servers = [
+        "bare aiohttp",
+        "bare aiohttp, 2 processes",
+        "replyguard, 1 worker",
+        "replyguard, 2 workers",
+    ]
     for name in servers:
         entry = report[name]
         assert entry["rps"] > 0, name
         assert entry["not_201"] == 0, name
         assert entry["socket_errors"] == 0, name
-        assert len(entry["worker_rss_mib"]) == (2 if "2 workers" in name else 1), name
+        assert len(entry["worker_rss_mib"]) == (
+            2 if name.startswith(("bare aiohttp, 2", "replyguard, 2")) else 1
+        ), name
         assert entry["cpu_us_per_request"]["server"] > 0, name
         assert entry["cores"]["machine"] >= entry["cores"]["server"] * 0.9, name
         assert entry["cpu_us_per_request"]["load_generator"] > 0, name
-    for name in servers[1:]:
+    for name in servers[2:]:
         assert report[name]["cpu_us_per_request"]["redis"] > 0, name
     assert report["bare aiohttp"]["ratio"] == 1.0
     assert report["replyguard, 2 workers, times one worker"] > 0
     assert report["replyguard, 2 workers, requests per CPU second, times one worker"] > 0
+    assert report["bare aiohttp, 2 processes, times one process"] > 0
+    assert "times one process" in done.stdout
     assert "CPU per request" in done.stdout
     # every measured post took the whole path: approved, onto the stream
-    for name in servers[1:]:
+    assert set(full["decisions"]) == set(servers[2:])
+    for name in servers[2:]:
         decided = full["decisions"][name]
         assert decided["approved"] >= report[name]["rps"] * 0.5, (name, decided)
         assert decided["pending"] == decided["spam"] == decided["rejected"] == 0, (name, decided)
