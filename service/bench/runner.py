@@ -235,7 +235,8 @@ def _report(
             "runs": [r.rate for r in results],
         }
     _cpu_report(targets, connections, report)
-    report.update(_scaling(targets, connections))
+    if connections > 1:  # one connection keeps one process busy at a time, whatever the count
+        report.update(_scaling(targets, connections))
     return report
 
 
