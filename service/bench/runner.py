@@ -276,9 +276,9 @@ def _cpu_report(targets: Sequence[Target], connections: int, report: dict[str, o
 
 
 def _scaling(targets: Sequence[Target], connections: int) -> dict[str, float]:
-    """How several workers compare with one, in requests per second and in requests per
-    second of the workers' CPU (printed, and returned by name), and whether each worker had a
-    core of its own: the machine's cores, and how busy they were, decide that."""
+    """How the bare app in several processes compares with one process (what the machine gives
+    a second process), and several workers with one, in requests per second and per second of
+    the workers' CPU (printed, and returned by name), and whether each worker had a core."""
     cores = os.cpu_count() or 1
     scaling: dict[str, float] = {}
     bare = statistics.median(r.rate for r in targets[0].results[connections])
