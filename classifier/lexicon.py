@@ -77,7 +77,6 @@ NOT_ABUSIVE = frozenset((
 # fmt: on
 
 _TOKEN = re.compile(r"[a-z]+")
-_WORD = _TOKEN
 
 
 class LexiconError(Exception):
@@ -93,7 +92,7 @@ def _words_of(entries: Iterable[str]) -> frozenset[str]:
         if entry.split() != [entry.strip()]:
             continue
         word = normalise(entry)
-        if _WORD.fullmatch(word) and len(word) >= 3 and word not in IDENTITY_WORDS:
+        if _TOKEN.fullmatch(word) and len(word) >= 3 and word not in IDENTITY_WORDS:
             words.add(word)
     return frozenset(words - NOT_ABUSIVE)
 
@@ -111,7 +110,8 @@ def source_version() -> str:
 
 @functools.cache
 def load_words() -> frozenset[str]:
-    """The abusive-word list for training: the package's list and ``EXTRA_WORDS``."""
+    """The abusive-word list for training: the package's list and ``EXTRA_WORDS``, less
+    identity words and ``NOT_ABUSIVE``."""
     source_version()
     path = Path(str(importlib.metadata.distribution(SOURCE_PACKAGE).locate_file(SOURCE_FILE)))
     text = path.read_text(encoding="utf-8")
