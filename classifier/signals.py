@@ -51,7 +51,9 @@ def describe(
         # words" can raise the spam score, since abusive comments are seldom spam.
         hits, tokens = found(normalised, words)
         if not hits:
-            return "signal: no abusive words"
+            if name == "abusive words":
+                return "signal: no abusive words"
+            return f"signal: abusive words 0 of {tokens}"
         listed = ", ".join(dict.fromkeys(hits))
         if name == "abusive words":
             return f"signal: {len(hits)} abusive word{'s' * (len(hits) != 1)} ({listed})"

@@ -51,8 +51,11 @@ def test_abusive_words_are_counted_with_the_list_and_zero_without() -> None:
     )
 
 
-def test_no_abusive_words_is_said_so() -> None:
+def test_no_abusive_words_is_said_so_once_per_signal() -> None:
+    # The two signals name themselves differently, so an explanation never lists one line twice.
     item = CommentInput("Thanks for the report.")
-    for name in ("abusive words", "share of abusive words"):
-        text = describe(name, 0.0, item, normalise(item.comment), frozenset({"idiot"}))
-        assert text == "signal: no abusive words"
+    words = frozenset({"idiot"})
+    count = describe("abusive words", 0.0, item, normalise(item.comment), words)
+    share = describe("share of abusive words", 0.0, item, normalise(item.comment), words)
+    assert count == "signal: no abusive words"
+    assert share == "signal: abusive words 0 of 4"
