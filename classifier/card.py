@@ -67,10 +67,41 @@ def build(trained: Trained, root: Path, metrics: dict[str, Any]) -> dict[str, An
             if trained.featuriser.abusive_words
             else None,
         },
+        "signal_weights": signal_weights(trained),
         "thresholds": trained.thresholds,
         "threshold_meaning": THRESHOLD_MEANING,
         "metrics": metrics,
     }
+
+
+def signal_weights(trained: Trained) -> dict[str, dict[str, Any]]:
+    """Each form signal's learnt weight per head (logit per unit above the training mean), and
+    whether any training row had it at all: a signal no training row shows keeps weight 0."""
+    featuriser = trained.featuriser
+    at = featuriser.n_features - len(SIGNAL_NAMES)
+    folded = {task.value: head.folded()[0][at:] for task, head in trained.heads.items()}
+    table: dict[str, dict[str, Any]] = {}
+    for i, name in enumerate(SIGNAL_NAMES):
+        mean = float(featuriser.signal_mean[i])
+        row: dict[str, Any] = {head: float(weights[i]) for head, weights in folded.items()}
+        row["training_mean"] = mean
+        row["in_training_data"] = mean != 0.0
+        table[name] = row
+    return table
+
+
+IN_SAMPLE_NOTE = (
+    "alt-profanity-check was trained on every row of the Davidson set (its README names "
+    "t-davidson/hate-speech-and-offensive-language as one of its two sources), test rows "
+    "included, so its Davidson figure above is measured on its own training data; on OLID "
+    "and Wikipedia neither model saw the test rows."
+)
+UNSEEN_SIGNAL_NOTE = (
+    "A signal that no training row shows (the public sets have no author URL, website or "
+    "e-mail fields) has weight 0: the model does not use it until it is trained on rows "
+    "that carry those fields. The service's rules (links, honeypot, timing, keys, floods, "
+    "duplicates) do not depend on the model."
+)
 
 
 def _fmt(value: Any) -> str:
@@ -97,6 +128,9 @@ def markdown_tables(metrics: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+_SIGNAL_META = ("training_mean", "in_training_data")
+
+
 def markdown(card: dict[str, Any]) -> str:
     """The card as Markdown; ``{version}`` is filled in when the artifact is written."""
     lines = [
@@ -112,6 +146,24 @@ def markdown(card: dict[str, Any]) -> str:
     for key, meaning in THRESHOLD_MEANING.items():
         lines.append(f"| `{key}` | {card['thresholds'][key]:.4f} | {meaning} |")
     lines += ["", markdown_tables(card["metrics"])]
+    if "abuse vs alt-profanity-check (test rows)" in card["metrics"]:
+        lines += [f"Note: {IN_SAMPLE_NOTE}", ""]
+    weights = card.get("signal_weights")
+    if weights:
+        heads = [k for k in next(iter(weights.values())) if k not in _SIGNAL_META]
+        lines += [
+            "## Signal weights",
+            "",
+            "Logit per unit of the signal above its training mean, after calibration.",
+            "",
+            "| signal | " + " | ".join(heads) + " | training mean | in training data |",
+            "|---" * (len(heads) + 3) + "|",
+        ]
+        for name, row in weights.items():
+            cells = " | ".join(f"{row[h]:.3f}" for h in heads)
+            seen = _fmt(row["in_training_data"])
+            lines.append(f"| {name} | {cells} | {row['training_mean']:.4f} | {seen} |")
+        lines += ["", UNSEEN_SIGNAL_NOTE, ""]
     lines += [
         "## Training",
         "",

@@ -10,6 +10,7 @@ import pytest
 from classifier.artifact import ArtifactError, card_paths, verify
 from classifier.features import NgramHasher
 from classifier.scorer import Scorer
+from classifier.signals import SIGNAL_NAMES
 
 
 def _copy(model: Path, tmp_path: Path) -> Path:
@@ -85,3 +86,26 @@ def test_a_model_of_another_feature_layout_is_refused(tiny_model: Path) -> None:
     )
     with pytest.raises(ArtifactError, match="heads read"):
         Scorer(narrower, scorer.heads, scorer.thresholds, scorer.card)
+
+
+def test_card_shows_each_signals_weight_and_which_no_training_row_had(tiny_model: Path) -> None:
+    card = verify(tiny_model)
+    scorer = Scorer.load(tiny_model)
+    weights = card["signal_weights"]
+    assert set(weights) == set(SIGNAL_NAMES)
+    at = scorer.featuriser.n_features - len(SIGNAL_NAMES)
+    for i, name in enumerate(SIGNAL_NAMES):
+        row = weights[name]
+        for column, head in enumerate(("spam", "abuse")):
+            # The card's figure is the weight the scorer really applies.
+            assert row[head] == pytest.approx(scorer._weights[at + i, column], rel=1e-6, abs=1e-9)
+        assert row["in_training_data"] == (scorer.featuriser.signal_mean[i] != 0)
+    # The training sets carry no website field: that signal is unseen, and so has no weight.
+    website = weights["website field filled"]
+    assert website["in_training_data"] is False
+    assert website["spam"] == website["abuse"] == 0
+    assert weights["length"]["in_training_data"] is True
+    text = card_paths(tiny_model)[1].read_text()
+    assert "## Signal weights" in text
+    assert "| website field filled | 0.000 | 0.000 | 0.0000 | no |" in text
+    assert "alt-profanity-check was trained on every row of the Davidson set" in text
