@@ -90,17 +90,19 @@ def signal_weights(trained: Trained) -> dict[str, dict[str, Any]]:
     return table
 
 
-IN_SAMPLE_NOTE = (
-    "alt-profanity-check was trained on every row of the Davidson set (its README names "
-    "t-davidson/hate-speech-and-offensive-language as one of its two sources), test rows "
-    "included, so its Davidson figure above is measured on its own training data; on OLID "
-    "and Wikipedia neither model saw the test rows."
-)
+# Printed under the metrics section they speak of.
+SECTION_NOTES = {
+    "abuse vs alt-profanity-check (test rows)": (
+        "Note: alt-profanity-check was trained on every row of the Davidson set (its README "
+        "names t-davidson/hate-speech-and-offensive-language as one of its two sources), test "
+        "rows included, so its Davidson figure is measured on its own training data; on OLID "
+        "and Wikipedia neither model saw the test rows."
+    ),
+}
 UNSEEN_SIGNAL_NOTE = (
-    "A signal that no training row shows (the public sets have no author URL, website or "
-    "e-mail fields) has weight 0: the model does not use it until it is trained on rows "
-    "that carry those fields. The service's rules (links, honeypot, timing, keys, floods, "
-    "duplicates) do not depend on the model."
+    "A signal that no training row shows has weight 0: the model does not use it until it is "
+    "trained on rows that carry it. The service's rules (links, honeypot, timing, keys, "
+    "floods, duplicates) do not depend on the model."
 )
 
 
@@ -125,6 +127,8 @@ def markdown_tables(metrics: dict[str, Any]) -> str:
         elif isinstance(table, dict):
             lines += [f"- {name}: {_fmt(v)}" for name, v in table.items()]
         lines.append("")
+        if section in SECTION_NOTES:
+            lines += [SECTION_NOTES[section], ""]
     return "\n".join(lines)
 
 
@@ -146,8 +150,6 @@ def markdown(card: dict[str, Any]) -> str:
     for key, meaning in THRESHOLD_MEANING.items():
         lines.append(f"| `{key}` | {card['thresholds'][key]:.4f} | {meaning} |")
     lines += ["", markdown_tables(card["metrics"])]
-    if "abuse vs alt-profanity-check (test rows)" in card["metrics"]:
-        lines += [f"Note: {IN_SAMPLE_NOTE}", ""]
     weights = card.get("signal_weights")
     if weights:
         heads = [k for k in next(iter(weights.values())) if k not in _SIGNAL_META]
@@ -163,7 +165,11 @@ def markdown(card: dict[str, Any]) -> str:
             cells = " | ".join(f"{row[h]:.3f}" for h in heads)
             seen = _fmt(row["in_training_data"])
             lines.append(f"| {name} | {cells} | {row['training_mean']:.4f} | {seen} |")
-        lines += ["", UNSEEN_SIGNAL_NOTE, ""]
+        unseen = [name for name, row in weights.items() if not row["in_training_data"]]
+        if unseen:
+            lines += ["", f"No training row shows: {', '.join(unseen)}. {UNSEEN_SIGNAL_NOTE}", ""]
+        else:
+            lines.append("")
     lines += [
         "## Training",
         "",

@@ -108,4 +108,5 @@ def test_card_shows_each_signals_weight_and_which_no_training_row_had(tiny_model
     text = card_paths(tiny_model)[1].read_text()
     assert "## Signal weights" in text
     assert "| website field filled | 0.000 | 0.000 | 0.0000 | no |" in text
-    assert "alt-profanity-check was trained on every row of the Davidson set" in text
+    assert "Note: alt-profanity-check was trained on every row of the Davidson set" in text
+    assert "No training row shows: link in author name, website field filled" in text
