@@ -131,9 +131,15 @@ class Store:
         limits: Limits,
         idempotency: tuple[str, bytes, int] | None = None,
         names: SubmissionKeys | None = None,
+        unread_rules_version: int | None = None,
     ) -> Created:
         """Write a comment and everything that goes with it in one atomic step, unless an
-        earlier answer, a duplicate, a flood or the rate limit stops it. Safe to retry."""
+        earlier answer, a duplicate, a flood or the rate limit stops it. Safe to retry.
+
+        ``unread_rules_version``: the comment was decided without reading the rules' state
+        (see ``context``), under these rules, as a top-level comment by an author not yet
+        approved, on a post open and not held; where any of that is not so, nothing is written
+        and the outcome is ``recheck``."""
         keys = self.keys
         names = names or self.submission_keys(sub)
         key_list = [
@@ -143,6 +149,8 @@ class Store:
             *names.checked(),
             names.by_email,
             keys.expiry(),
+            keys.rules_version(),
+            keys.post(sub.post_id),
         ]
         args: list[Any] = [
             record.id,
@@ -154,6 +162,7 @@ class Store:
             limits.rate_per_minute,
             RATE_WINDOW_MS,
             limits.retention_seconds,
+            "" if unread_rules_version is None else unread_rules_version,
         ]
         if idempotency is not None:
             key, answer, ttl = idempotency

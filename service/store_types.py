@@ -73,7 +73,8 @@ class Limits:
 
 @dataclass(frozen=True, slots=True)
 class Created:
-    """What the create script did: ``created``, ``replay``, ``duplicate``, ``flood`` or ``rate``."""
+    """What the create script did: ``created``, ``replay``, ``duplicate``, ``flood``, ``rate``,
+    or ``recheck`` (decided on assumptions that do not hold: nothing was written)."""
 
     outcome: str
     detail: bytes = b""

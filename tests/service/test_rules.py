@@ -11,6 +11,7 @@ import pytest
 import redis.asyncio
 from aiohttp.test_utils import TestClient
 
+from service.appkeys import MODERATION
 from service.formtoken import issue
 from service.keys import Keys
 from service.schemas import Status
@@ -472,3 +473,78 @@ async def test_erase_by_email(
     assert not await redis_client.exists(keys.by_email("gone@example.org"))
     # No duplicate left behind: the same words may be said again.
     assert (await post(client, email="gone@example.org", comment="First"))[0] == 201
+
+
+# One round trip for the usual comment ------------------------------------------------------
+
+
+def script_calls(client: Client, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the Lua scripts the application runs from now on (it still runs them)."""
+    store = client.app[MODERATION].store
+    names = {store._context.sha: "context", store._create.sha: "create"}
+    pipeline = store._scripts
+    real = pipeline.call
+    seen: list[str] = []
+
+    async def call(script: Any, keys: Any, args: Any) -> Any:
+        seen.append(names.get(script.sha, "other"))
+        return await real(script, keys, args)
+
+    monkeypatch.setattr(pipeline, "call", call)
+    return seen
+
+
+async def scored(client: Client) -> float:
+    metrics = await (await client.get("/metrics")).text()
+    line = next(x for x in metrics.splitlines() if x.startswith("replyguard_scoring_seconds_count"))
+    return float(line.split()[-1])
+
+
+async def test_a_usual_comment_is_decided_and_written_in_one_script_call(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await patch_rules(client, **MODEL_QUIET)
+    await post(client)  # the first comment fetches the shared secret
+    seen = script_calls(client, monkeypatch)
+    code, body = await post(client, author="Ann", email="ann@example.org", comment="New here")
+    assert (code, body["status"]) == (201, "approved")
+    assert seen == ["create"]
+    stored = await client.get(f"/moderation/comments/{body['id']}", headers=bearer())
+    assert (await stored.json())["status"] == "approved"
+
+
+async def test_a_reply_or_a_trusted_author_reads_the_state_first(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await patch_rules(client, **MODEL_QUIET)
+    _, first = await post(client, author="Maria Lopez", email="maria@example.org")
+    await patch_rules(client, **MODEL_HOLDS)
+    seen = script_calls(client, monkeypatch)
+    before = await scored(client)
+    # Trusted: decided as a new author's comment, sent back by the write, decided again with
+    # what Redis knows, and scored once.
+    _, again = await post(client, author="Maria Lopez", email="maria@example.org", comment="More")
+    assert (again["status"], codes(again)) == ("approved", ["trusted_author"])
+    assert seen == ["create", "context", "create"]
+    assert await scored(client) == before + 1
+    seen.clear()
+    _, reply = await post(client, comment="A reply", comment_parent=first["id"])
+    assert reply["status"] == "pending"
+    assert seen == ["context", "create"]
+
+
+async def test_an_address_refused_for_a_flood_is_refused_before_scoring(
+    make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = await make_client(flood_seconds=15)
+    ip = fresh_ip()
+    assert (await post(client, headers=ip))[0] == 201
+    seen = script_calls(client, monkeypatch)
+    other = {"author": "Bo", "email": "bo@example.org"}  # not the first, trusted, author
+    assert (await post(client, headers=ip, comment="Second", **other))[0] == 429
+    assert seen == ["create"]  # scored, then refused by the write
+    seen.clear()
+    before = await scored(client)
+    assert (await post(client, headers=ip, comment="Third", **other))[0] == 429
+    assert seen == ["context"]  # refused on the state read first
+    assert await scored(client) == before

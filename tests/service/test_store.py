@@ -169,3 +169,64 @@ async def test_concurrent_calls_share_pipelines(store: Store) -> None:
     assert {r.outcome for r in results} == {"created"}
     contexts = await asyncio.gather(*(store.context(submission(rec)) for rec in records))
     assert all(ctx.duplicate_of == rec.id for ctx, rec in zip(contexts, records, strict=True))
+
+
+# A comment decided without reading the state first ----------------------------------------
+
+
+async def _nothing_written(store: Store, rec: CommentRecord) -> bool:
+    keys = store.keys
+    return (
+        await store.redis.exists(keys.comment(rec.id)) == 0
+        and await store.redis.zscore(keys.queue(rec.status), rec.id) is None
+        and await store.redis.xlen(keys.approved_stream()) == 0
+    )
+
+
+async def test_a_write_on_assumptions_that_hold_is_made(store: Store) -> None:
+    rec = record(Status.APPROVED)
+    created = await store.create(rec, submission(rec), LIMITS, unread_rules_version=0)
+    assert created.outcome == "created"
+    assert await store.redis.xlen(store.keys.approved_stream()) == 1
+    # A retry after a lost reply: the comment's approval made its author trusted meanwhile,
+    # yet the write that already happened is recognised, not sent back for a recheck.
+    again = await store.create(rec, submission(rec), LIMITS, unread_rules_version=0)
+    assert again.outcome == "created"
+    assert await store.redis.xlen(store.keys.approved_stream()) == 1
+
+
+async def test_trusted_author_sends_the_write_back_for_a_recheck(store: Store) -> None:
+    first = record(Status.APPROVED)
+    await store.create(first, submission(first), LIMITS)  # approval: the author is trusted
+    second = record(Status.PENDING, content="A second comment")
+    created = await store.create(second, submission(second), LIMITS, unread_rules_version=0)
+    assert created.outcome == "recheck"
+    assert await store.redis.exists(store.keys.comment(second.id)) == 0
+    assert await store.redis.zscore(store.keys.queue(Status.PENDING), second.id) is None
+    # Read first, the same write is made.
+    read = await store.create(second, submission(second), LIMITS)
+    assert read.outcome == "created"
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"rules": "3"},  # rules changed by another worker since this one last read them
+        {"closed": "1"},
+        {"moderate_all": "1"},
+    ],
+)
+async def test_other_rules_or_post_state_send_the_write_back(
+    store: Store, state: dict[str, str]
+) -> None:
+    rec = record(Status.APPROVED)
+    if "rules" in state:
+        await store.redis.set(store.keys.rules_version(), state["rules"])
+    else:
+        await store.redis.hset(store.keys.post(rec.post_id), mapping=state)
+    created = await store.create(rec, submission(rec), LIMITS, unread_rules_version=0)
+    assert created.outcome == "recheck"
+    assert await _nothing_written(store, rec)
+    if "rules" in state:  # under the version Redis has, the write is made
+        made = await store.create(rec, submission(rec), LIMITS, unread_rules_version=3)
+        assert made.outcome == "created"
