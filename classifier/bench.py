@@ -110,7 +110,8 @@ def run(model: Path | None = None, seconds: float = 2.0, batch: int = 256) -> di
         figures[f"{name}.p99_ms"] = float(np.percentile(single, 99) * 1e3)
         figures[f"{name}.batch_per_s"] = batch / float(np.median(many))
     figures["replyguard.load_s"], figures["replyguard.rss_mib"] = _subprocess_load(
-        f"from classifier.scorer import Scorer\nScorer.load({str(model) if model else None!r})"
+        "from pathlib import Path\nfrom classifier.scorer import Scorer\n"
+        f"Scorer.load({f'Path({str(model)!r})' if model else None})"
     )
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "reference.skops"

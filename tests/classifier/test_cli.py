@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from classifier import cli, lexicon
+from classifier import bench, cli, lexicon
 
 
 def _run(stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -91,3 +91,15 @@ def test_training_without_the_word_list_package_is_a_clear_error(
     assert code == 1
     assert "replyguard[train]" in capsys.readouterr().err
     assert not (tmp_path / "m.skops").exists()
+
+
+def test_scoring_bench_measures_a_model_given_by_path(
+    tiny_model: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    figures = bench.run(tiny_model, seconds=0.01, batch=16)
+    for name in ("replyguard", "reference"):
+        assert figures[f"{name}.p50_ms"] > 0
+        assert figures[f"{name}.batch_per_s"] > 0
+        assert figures[f"{name}.load_s"] > 0
+        assert figures[f"{name}.rss_mib"] > 10  # a Python process with numpy loaded
+    assert "batches of 16" in capsys.readouterr().out
