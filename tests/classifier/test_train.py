@@ -5,8 +5,9 @@ from pathlib import Path
 import numpy as np
 
 from classifier.datasets import Corpus
+from classifier.labels import Task
 from classifier.scorer import CommentInput, Scorer
-from classifier.train import train
+from classifier.train import folding, train
 
 from .conftest import TINY
 
@@ -50,3 +51,35 @@ def test_tiny_model_orders_comments(tiny_model: Path) -> None:
     t = scorer.thresholds
     assert 0 < t["spam_hold"] <= t["spam"] < 1
     assert 0 < t["abuse_hold"] <= t["abuse_reject"] < 1
+
+
+def test_a_folded_head_reads_its_columns_as_hashed_into_fewer(tiny_datasets: Path) -> None:
+    # TINY folds the spam head by (2, 1) bits: every four character columns (and every two word
+    # columns) that share their top hash bits share one weight, which is what a featuriser with
+    # two (one) fewer bits would give them as one column; the abuse head's weights are free.
+    assert TINY.fold == {"spam": (2, 1)}
+    trained = train(Corpus(tiny_datasets), TINY, lambda _m: None)
+    chars, words = 1 << TINY.char_bits, 1 << TINY.word_bits
+    for member in trained.heads[Task.SPAM].members:
+        coef = member.coef_[0]
+        assert len(coef) == trained.featuriser.n_features
+        char_block = coef[:chars].reshape(-1, 4)
+        word_block = coef[chars : chars + words].reshape(-1, 2)
+        assert np.all(char_block == char_block[:, :1])
+        assert np.all(word_block == word_block[:, :1])
+        assert np.count_nonzero(char_block[:, 0]) > 0
+    abuse = trained.heads[Task.ABUSE].members[0].coef_[0][:chars].reshape(-1, 4)
+    assert np.any(abuse != abuse[:, :1])
+    # Folding the matrix and reading the folded weights gives the same logits as the full ones.
+    items = [CommentInput("free money click here http://x.example.com")]
+    x = trained.featuriser.transform(items)
+    to = folding(TINY, Task.SPAM)
+    assert to is not None
+    folded_x = np.zeros((1, int(to[-1]) + 1))
+    np.add.at(folded_x, (0, to), x.toarray()[0])
+    member = trained.heads[Task.SPAM].members[0]
+    folded_w = np.zeros(folded_x.shape[1])
+    folded_w[to] = member.coef_[0]
+    np.testing.assert_allclose(
+        member.decision_function(x), folded_x @ folded_w + member.intercept_[0], rtol=1e-9
+    )
