@@ -180,6 +180,9 @@ class Head:
 
     members: list[LogisticRegression]
     calibrator: LogisticRegression
+    # (char bits, word bits, char shift, word shift) for a head whose members were fitted on
+    # shared columns (see ``shared_columns``): their tied weights are stored once each.
+    shared: tuple[int, int, int, int] | None = None
 
     def decision(self, x: Matrix) -> Vector:
         """The members' mean logit, computed by each scikit-learn estimator itself."""
@@ -201,19 +204,51 @@ class Head:
     def to_data(self) -> dict[str, Any]:
         """The fitted estimators for the artifact, coefficients as float16 (``fit_members``
         already rounded them so)."""
+        keep = None
+        if self.shared is not None:
+            cb, wb, sc, sw = self.shared
+            _, keep = np.unique(shared_columns(cb, wb, (sc, sw)), return_index=True)
         members = []
         for member in self.members:
             stored = copy.deepcopy(member)
-            stored.coef_ = member.coef_.astype(np.float16)
+            coef = member.coef_ if keep is None else member.coef_[:, keep]
+            stored.coef_ = coef.astype(np.float16)
+            stored.n_features_in_ = coef.shape[1]
             members.append(stored)
-        return {"members": members, "calibrator": self.calibrator}
+        data: dict[str, Any] = {"members": members, "calibrator": self.calibrator}
+        if self.shared is not None:
+            data["shared"] = list(self.shared)
+        return data
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Head:
         """The inverse of ``to_data``. The members keep their coefficients as stored (float16):
         ``folded`` and scikit-learn compute in float64 from them, with the same values, and a
         loaded model holds a quarter of the bytes."""
-        return cls(list(data["members"]), data["calibrator"])
+        members = list(data["members"])
+        shared = data.get("shared")
+        if shared is None:
+            return cls(members, data["calibrator"])
+        cb, wb, sc, sw = (int(v) for v in shared)
+        to = shared_columns(cb, wb, (sc, sw))
+        for member in members:
+            member.coef_ = member.coef_[:, to]
+            member.n_features_in_ = len(to)
+        return cls(members, data["calibrator"], (cb, wb, sc, sw))
+
+
+def shared_columns(char_bits: int, word_bits: int, shift: tuple[int, int]) -> NDArray[np.int64]:
+    """Each feature's column when the n-gram columns are shared by ``shift`` (characters,
+    words) bits: a column is named by its hash's top bits, so dropping low bits is the same as
+    hashing into fewer columns; the signals keep a column each."""
+    chars, words = 1 << char_bits, 1 << word_bits
+    return np.concatenate(
+        [
+            np.arange(chars) >> shift[0],
+            (chars >> shift[0]) + (np.arange(words) >> shift[1]),
+            (chars >> shift[0]) + (words >> shift[1]) + np.arange(len(SIGNAL_NAMES)),
+        ]
+    )
 
 
 def nb_ratios(x: Matrix, y: NDArray[np.int64], alpha: float = 1.0) -> Vector:

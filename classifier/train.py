@@ -19,7 +19,7 @@ from classifier.features import NgramHasher
 from classifier.labels import Row, Task
 from classifier.lexicon import load_words
 from classifier.metrics import threshold_for_precision, threshold_for_recall
-from classifier.pipeline import Featuriser, Head, Matrix, nb_ratios
+from classifier.pipeline import Featuriser, Head, Matrix, nb_ratios, shared_columns
 from classifier.signals import SIGNAL_NAMES, CommentInput
 
 Progress = Callable[[str], None]
@@ -132,19 +132,11 @@ def _half(values: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def folding(settings: Settings, task: Task) -> NDArray[np.int64] | None:
-    """For a head that reads folded columns: each feature's column in the folded space (a
-    column's top hash bits name it, so dropping low bits is hashing into fewer columns)."""
+    """For a head that reads folded columns: each feature's column in the folded space."""
     shift = settings.fold.get(task.value)
     if shift is None:
         return None
-    chars, words = 1 << settings.char_bits, 1 << settings.word_bits
-    return np.concatenate(
-        [
-            np.arange(chars) >> shift[0],
-            (chars >> shift[0]) + (np.arange(words) >> shift[1]),
-            (chars >> shift[0]) + (words >> shift[1]) + np.arange(len(SIGNAL_NAMES)),
-        ]
-    )
+    return shared_columns(settings.char_bits, settings.word_bits, shift)
 
 
 def fit_members(x: Matrix, y: NDArray[np.int64], settings: Settings, task: Task) -> Head:
@@ -177,7 +169,9 @@ def fit_members(x: Matrix, y: NDArray[np.int64], settings: Settings, task: Task)
     identity.classes_ = np.array([0, 1])
     identity.coef_ = np.array([[1.0]])
     identity.intercept_ = np.array([0.0])
-    return Head(members, identity)
+    shift = settings.fold.get(task.value)
+    shared = None if shift is None else (settings.char_bits, settings.word_bits, *shift)
+    return Head(members, identity, shared)
 
 
 def out_of_fold_logits(

@@ -1,12 +1,15 @@
 """Training through the real code on the tiny folder: orderings, calibration, thresholds."""
 
+import copy
 from pathlib import Path
 
 import numpy as np
 
 from classifier.datasets import Corpus
 from classifier.labels import Task
+from classifier.pipeline import Head
 from classifier.scorer import CommentInput, Scorer
+from classifier.signals import SIGNAL_NAMES
 from classifier.train import folding, train
 
 from .conftest import TINY
@@ -83,3 +86,19 @@ def test_a_folded_head_reads_its_columns_as_hashed_into_fewer(tiny_datasets: Pat
     np.testing.assert_allclose(
         member.decision_function(x), folded_x @ folded_w + member.intercept_[0], rtol=1e-9
     )
+
+
+def test_a_head_on_shared_columns_stores_each_tied_weight_once(tiny_datasets: Path) -> None:
+    trained = train(Corpus(tiny_datasets), TINY, lambda _m: None)
+    spam = trained.heads[Task.SPAM]
+    data = spam.to_data()
+    width = (1 << TINY.char_bits >> 2) + (1 << TINY.word_bits >> 1) + len(SIGNAL_NAMES)
+    assert [m.coef_.shape[1] for m in data["members"]] == [width] * len(spam.members)
+    back = Head.from_data(copy.deepcopy(data))
+    for before, after in zip(spam.members, back.members, strict=True):
+        assert np.array_equal(before.coef_, after.coef_)
+    assert back.shared == spam.shared
+    # A head without shared columns stores its weights as they are.
+    abuse = trained.heads[Task.ABUSE].to_data()
+    assert "shared" not in abuse
+    assert abuse["members"][0].coef_.shape[1] == trained.featuriser.n_features
