@@ -72,6 +72,11 @@ class Keys:
         """Set of the ids of every comment by one e-mail address (for erasure)."""
         return f"{self.prefix}email:{digest(email.strip().lower())}"
 
+    def feedback_by_email(self, email: str) -> str:
+        """Set of the feedback entries of Akismet submissions by one e-mail address (for
+        erasure: they belong to no stored comment)."""
+        return f"{self.prefix}feedback:email:{digest(email.strip().lower())}"
+
     def expiry(self) -> str:
         """Sorted set of spam and rejected comment ids, scored by when they expire."""
         return f"{self.prefix}expiry"

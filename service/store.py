@@ -49,6 +49,9 @@ class Store:
         self._create = Script(lua("create_comment.lua"))
         self._moderate = Script(lua("moderate.lua"))
         self._erase = Script(lua("erase_comment.lua"))
+        # Not through the shared script pipeline, which may send a call twice: this one adds.
+        self._akismet_feedback = redis.register_script(lua("akismet_feedback.lua"))
+        self._forget_email = Script(lua("forget_email.lua"))
 
     @guarded
     async def ping(self) -> float:
@@ -329,18 +332,21 @@ class Store:
     async def akismet_feedback(
         self, label: str, at: str, blog: str, fields: dict[str, str]
     ) -> None:
-        """A submit-spam or submit-ham call, kept on the feedback stream."""
-        await self.redis.xadd(
-            self.keys.feedback_stream(),
-            {
-                "id": "",
-                "label": label,
-                "by": f"akismet:{blog}",
-                "at": at,
-                "comment": orjson.dumps(fields),
-            },
-            maxlen=1_000_000,
-            approximate=True,
+        """A submit-spam or submit-ham call, kept on the feedback stream (and indexed by its
+        e-mail address, for erasure)."""
+        email = fields.get("email", "")
+        keys = [self.keys.feedback_stream()]
+        if email.strip():
+            keys.append(self.keys.feedback_by_email(email))
+        entry = {"id": "", "label": label, "by": f"akismet:{blog}", "at": at}
+        await self._akismet_feedback(
+            keys=keys,
+            args=[
+                1_000_000,
+                *(x for kv in entry.items() for x in kv),
+                "comment",
+                orjson.dumps(fields),
+            ],
         )
 
     # Erasure -------------------------------------------------------------------------------
@@ -380,5 +386,16 @@ class Store:
         return None if status is None else as_str(status)
 
     @guarded
-    async def forget_email(self, email: str) -> None:
-        await self.redis.delete(self.keys.by_email(email))
+    async def forget_email(self, email: str) -> int:
+        """Drop the address's comment index and the feedback its Akismet submissions left;
+        returns how many feedback entries went."""
+        deleted = await self._scripts.call(
+            self._forget_email,
+            [
+                self.keys.feedback_stream(),
+                self.keys.by_email(email),
+                self.keys.feedback_by_email(email),
+            ],
+            [],
+        )
+        return int(deleted)

@@ -195,6 +195,28 @@ async def test_feedback_is_kept(
     assert "203.0.113.5" not in str(entries)
 
 
+async def test_erasing_an_address_removes_its_akismet_feedback(
+    service: Client, connect: Connect, key_prefix: str, redis_client: redis.asyncio.Redis
+) -> None:
+    # An Akismet submission belongs to no stored comment, so erasure finds it by its address.
+    client = await connect()
+    other = BENIGN | {"comment_author_email": "someone.else@example.org"}
+    assert await client.submit_spam(user_ip="203.0.113.5", **BENIGN) is True
+    assert await client.submit_ham(user_ip="203.0.113.6", **BENIGN) is True
+    assert await client.submit_ham(user_ip="203.0.113.7", **other) is True
+    stream = Keys(key_prefix).feedback_stream()
+    assert await redis_client.xlen(stream) == 3
+    response = await service.post(
+        "/moderation/erase", json={"email": " Maria@Example.org "}, headers=bearer()
+    )
+    assert response.status == 200, await response.text()
+    left = await redis_client.xrange(stream)
+    assert [orjson.loads(fields[b"comment"])["email"] for _, fields in left] == [
+        "someone.else@example.org"
+    ]
+    assert await redis_client.exists(Keys(key_prefix).feedback_by_email("maria@example.org")) == 0
+
+
 async def test_bad_calls(service: Client) -> None:
     status, body, headers = await raw(service, "/1.1/comment-check", **BENIGN)
     assert (status, body) == (200, "Missing required field: user_ip.")
