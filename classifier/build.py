@@ -6,19 +6,27 @@ from pathlib import Path
 from typing import Any
 
 from classifier import artifact, card
-from classifier.datasets import Corpus
+from classifier.datasets import Corpus, load_feedback
 from classifier.report import collect
 from classifier.scorer import Scorer
 from classifier.train import Progress, Settings, stderr_progress, train
 
 
 def train_and_write(
-    root: Path, out: Path, settings: Settings | None = None, say: Progress | None = None
+    root: Path,
+    out: Path,
+    settings: Settings | None = None,
+    say: Progress | None = None,
+    feedback: Path | None = None,
 ) -> dict[str, Any]:
-    """Train on every training row of ``root``, measure on its test rows, write artifact + card."""
+    """Train on every training row of ``root`` (and a site's corrections in ``feedback``),
+    measure on its test rows, write artifact + card."""
     say = say or stderr_progress()
     say(f"reading datasets from {root}")
-    corpus = Corpus(root)
+    extra = load_feedback(feedback) if feedback is not None else []
+    if feedback is not None:
+        say(f"{len(extra)} corrections from {feedback}")
+    corpus = Corpus(root, extra)
     trained = train(corpus, settings or Settings(), say)
     data = {
         "featuriser": trained.featuriser.to_data(),
@@ -27,7 +35,7 @@ def train_and_write(
     }
     scorer = Scorer(trained.featuriser, trained.heads, trained.thresholds, {})
     metrics = collect(scorer.probabilities, root, trained.thresholds, trained.settings, say, corpus)
-    info = card.build(trained, root, metrics)
+    info = card.build(trained, root, metrics, feedback)
     written = artifact.save(data, out, info, card.markdown(info))
     say(f"wrote {out} ({written['artifact']['bytes'] / 2**20:.1f} MiB)")
     return written

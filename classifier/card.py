@@ -36,13 +36,19 @@ def dataset_hashes(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): sha256_file(p) for p in files}
 
 
-def build(trained: Trained, root: Path, metrics: dict[str, Any]) -> dict[str, Any]:
-    """The card as data (the artifact section is added when the file is written)."""
+def build(
+    trained: Trained, root: Path, metrics: dict[str, Any], feedback: Path | None = None
+) -> dict[str, Any]:
+    """The card as data (the artifact section is added when the file is written); ``feedback``:
+    the site's corrections it was also trained on, named by file name and sha256."""
     hasher = trained.featuriser.hasher
+    datasets = dataset_hashes(root)
+    if feedback is not None:
+        datasets[f"feedback: {feedback.name}"] = sha256_file(feedback)
     return {
         "name": "replyguard spam and abuse heads",
         "date": dt.datetime.now(dt.UTC).strftime("%Y%m%d"),
-        "datasets": dataset_hashes(root),
+        "datasets": datasets,
         "training_rows": trained.rows,
         "settings": trained.settings_data(),
         "features": {
@@ -101,8 +107,10 @@ SECTION_NOTES = {
 }
 UNSEEN_SIGNAL_NOTE = (
     "A signal that no training row shows has weight 0: the model does not use it until it is "
-    "trained on rows that carry it. The service's rules (links, honeypot, timing, keys, "
-    "floods, duplicates) do not depend on the model."
+    "trained on rows that carry it, such as a site's own corrections (`replyguard feedback`, "
+    "then `replyguard train --feedback`). Meanwhile a filled website field and a link in the "
+    "author name count in the links signal. The service's rules (links, honeypot, timing, "
+    "keys, floods, duplicates) do not depend on the model."
 )
 
 

@@ -32,6 +32,12 @@ def register(subparsers: Any, *, bench: bool = True) -> None:
     p = subparsers.add_parser("train", help="train the spam and abuse models")
     p.add_argument("--datasets", type=Path, default=None, help=data_help)
     p.add_argument("--out", type=Path, default=artifact.SHIPPED, help="artifact path to write")
+    p.add_argument(
+        "--feedback",
+        type=Path,
+        default=None,
+        help="a site's own corrections to train on as well (`replyguard feedback` writes them)",
+    )
     p.set_defaults(func=_train)
 
     p = subparsers.add_parser("evaluate", help="metrics and plots of a model")
@@ -63,7 +69,9 @@ def _train(args: argparse.Namespace) -> int:
     from classifier.build import train_and_write
 
     try:
-        card = train_and_write(args.datasets or default_datasets_dir(), args.out)
+        card = train_and_write(
+            args.datasets or default_datasets_dir(), args.out, feedback=args.feedback
+        )
     except (DatasetError, LexiconError) as exc:
         return _fail(str(exc))
     print(f"wrote {args.out} (version {card['version']})")

@@ -10,6 +10,9 @@ Label mapping (1 = spam / abusive):
   becomes a link so that it reads like the links in every other source.
 - wiki-toxicity-cat: ``label`` (gn.csv, gc.csv) and ``label_oc`` (cat_small.csv) 1 = toxic.
 - wiki-toxicity-bias-eval and jigsaw-toxic-sample: checks only, never training (see ``checks``).
+- feedback (optional, ``train --feedback``): a site's own corrections as ``replyguard feedback``
+  exports them; ``spam`` = spam, ``abuse`` = abusive, ``ham`` = neither. They join both heads and
+  are the only rows with the website, e-mail and author fields a form sends.
 HTML entities are decoded by the shared text normalisation, not here.
 """
 
@@ -17,9 +20,10 @@ from __future__ import annotations
 
 import csv
 import html
+import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from classifier.labels import Row, Task
@@ -27,6 +31,8 @@ from classifier.labels import Row, Task
 SPAM_SOURCES = ("youtube-spam-collection", "sms-spam-collection")
 ABUSE_SOURCES = ("davidson-hate-offensive", "olid-train", "wiki-toxicity-cat")
 SOURCES: dict[Task, tuple[str, ...]] = {Task.SPAM: SPAM_SOURCES, Task.ABUSE: ABUSE_SOURCES}
+FEEDBACK = "feedback"
+_FEEDBACK_LABELS = {"spam": (Task.SPAM, 1), "abuse": (Task.ABUSE, 1), "ham": (Task.SPAM, 0)}
 
 _RETWEET = re.compile(r"\bRT\s+@\w+:?")
 _OLID_URL = re.compile(r"\bURL\b")
@@ -135,6 +141,35 @@ LOADERS = {
 }
 
 
+def load_feedback(path: Path) -> list[Row]:
+    """A ``replyguard feedback`` export: one JSON object per line with ``comment``, ``label``
+    (spam, abuse or ham) and optionally ``author``, ``email``, ``url``. A "ham" row is a
+    negative of both heads; a "spam" row a negative of the abuse head, and the reverse."""
+    if not path.is_file():
+        raise DatasetError(f"missing feedback file: {path}")
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DatasetError(f"{path}:{number}: not JSON ({exc.msg})") from exc
+            if not isinstance(data, dict) or not isinstance(data.get("comment"), str):
+                raise DatasetError(f"{path}:{number}: needs an object with a comment string")
+            if data.get("label") not in _FEEDBACK_LABELS:
+                raise DatasetError(f"{path}:{number}: label must be spam, abuse or ham")
+            fields = {k: data.get(k) or "" for k in ("author", "email", "url")}
+            if not all(isinstance(v, str) for v in fields.values()):
+                raise DatasetError(f"{path}:{number}: author, email and url must be strings")
+            task, label = _FEEDBACK_LABELS[data["label"]]
+            rows.append(
+                Row(task, FEEDBACK, path.name, str(number), data["comment"], label, **fields)
+            )
+    return rows
+
+
 def dedup_keys(text: str) -> tuple[str, str]:
     """EVALUATION.md's duplicate key (lower-cased, entities decoded, U+FEFF removed, letters and
     digits only), in its Unicode and its ASCII reading, so either reading of the rule matches."""
@@ -157,10 +192,12 @@ def load_source(root: Path, dataset: str) -> list[Row]:
 class Corpus:
     """All training sources split into held-back test rows and de-duplicated training rows."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, feedback: Sequence[Row] = ()) -> None:
         self.root = root
         test_ids = read_test_ids(root)
-        rows = [row for name in LOADERS for row in load_source(root, name)]
+        # A site's corrections come first, so that where one repeats a public row's text, the
+        # site's label is the one kept.
+        rows = [*feedback, *(row for name in LOADERS for row in load_source(root, name))]
         self.test = _unique_ids([row for row in rows if row.ident in test_ids])
         banned = {key for row in self.test for key in dedup_keys(row.text) if key}
         self.train = _dedup(

@@ -24,6 +24,8 @@ class Row:
     text: str
     label: int
     author: str = ""
+    email: str = ""
+    url: str = ""  # the form's website field
 
     @property
     def ident(self) -> tuple[str, str, str]:

@@ -33,12 +33,15 @@ EXTRA_WORDS = (
     "cretin", "loser", "scum", "scumbag", "pathetic", "worthless", "retard", "retarded", "hoe",
     "thot", "skank", "trashy", "disgusting", "clown", "freak", "creep", "hypocrite", "coward",
     "liar", "ignorant", "stfu", "gtfo", "kys",
+    # dehumanising words for people
+    "subhuman", "vermin",
 )
 
 # Entries of the package's list that name a topic rather than insult or swear: crimes, drugs
-# and drink, illness, body parts and sex in plain or medical words, historical names, and plain
-# English words that are slang only sometimes. News comments discuss all of these ("the murder
-# trial", "HIV clinics", "the Reich"); counted as abusive words, they would hold such comments.
+# and drink, illness, body parts and sex in plain or medical words, historical names, products
+# that spam sells, and plain English words that are slang only sometimes. News comments discuss
+# all of these ("the murder trial", "HIV clinics", "the Reich"); counted as abusive words, they
+# would hold such comments.
 # The n-gram weights still learn whatever these words carry in context.
 NOT_ABUSIVE = frozenset((
     # crime, violence, war and history
@@ -60,6 +63,10 @@ NOT_ABUSIVE = frozenset((
     "seduce", "racy", "steamy", "scantily", "prude", "vixen", "undies", "pantie", "panties",
     "panty", "bondage", "enlargement", "oral", "orally", "fondle", "penetrate", "penetration",
     "phallic", "phalli", "playboy", "stripclub", "strip", "threesome", "kinky", "horny",
+    "anus", "anal", "clitoris", "foreskin", "areole", "smegma", "ejaculate", "ejaculated",
+    "ejaculates", "ejaculating", "masturbate", "masturbating", "masturbation", "transsexual",
+    # products that spam sells: an advert for them is spam, not abuse
+    "viagra", "vigra", "kondum", "kondums", "lube",
     # plain English words, slang only sometimes
     "god", "hell", "omg", "lmao", "lmfao", "slope", "seaman", "seamen", "sandbar", "revue",
     "pawn", "stroke", "thrust", "facial", "maxi", "len", "paddy", "pasty", "pastie", "massa",
@@ -72,7 +79,8 @@ NOT_ABUSIVE = frozenset((
     "masochist", "voyeur", "perversion", "kinbaku", "shibari", "shibary", "yaoi", "hentai",
     "futanari", "futanary", "shota", "gigolo", "hooker", "hooters", "hooter", "pimp", "smut",
     "smutty", "porn", "porno", "pornos", "pornography", "pron", "nooky", "quicky", "souse",
-    "soused", "whitey", "yury",
+    "soused", "whitey", "yury", "sob", "snatch", "niggle", "homo", "cum", "nappy", "hebe",
+    "titi", "dong", "prig",
 ))
 # fmt: on
 

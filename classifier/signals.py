@@ -28,7 +28,7 @@ _EMAIL_DIGITS = re.compile(r"\d{4,}")
 
 # Names as explanations show them; order is the column order.
 SIGNAL_NAMES = (
-    "links in text",
+    "links",
     "link in author name",
     "website field filled",
     "e-mail with a long number",
@@ -58,8 +58,13 @@ def describe(
         if name == "abusive words":
             return f"signal: {len(hits)} abusive word{'s' * (len(hits) != 1)} ({listed})"
         return f"signal: abusive words {len(hits)} of {tokens} ({listed})"
-    if name == "links in text":
-        return f"signal: {count_links(item)} links in text"
+    if name == "links":
+        text, author, website = link_counts(item)
+        where = [f"{n} in {part}" for n, part in ((text, "text"), (author, "author name")) if n]
+        where += ["website field"] * website
+        return f"signal: {text + author + website} link{'s' * (text + author + website != 1)}" + (
+            f" ({', '.join(where)})" if author or website else ""
+        )
     if name == "length":
         return f"signal: length {len(item.comment)} characters"
     if name == "capital letters":
@@ -69,10 +74,19 @@ def describe(
     return f"signal: {name}"
 
 
-def count_links(item: CommentInput) -> int:
-    """Links in the comment text, counted on the raw text."""
-    text = item.comment
+def _links_in(text: str) -> int:
     return len(text_links(text)) if link_hint(text) else 0
+
+
+def link_counts(item: CommentInput) -> tuple[int, int, int]:
+    """Links the comment would publish, counted on the raw fields: in its text, in the author
+    name, and the website field (1 when filled: the page links the author's name to it)."""
+    return _links_in(item.comment), _links_in(item.author), int(bool(item.url.strip()))
+
+
+def count_links(item: CommentInput) -> int:
+    """All the links the comment would publish (``link_counts`` summed)."""
+    return sum(link_counts(item))
 
 
 def _table(test: Callable[[str], bool]) -> NDArray[np.bool_]:

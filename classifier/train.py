@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from classifier.datasets import ABUSE_SOURCES, SOURCES, Corpus
+from classifier.datasets import ABUSE_SOURCES, FEEDBACK, SOURCES, Corpus
 from classifier.features import NgramHasher
 from classifier.labels import Row, Task
 from classifier.lexicon import load_words
@@ -97,7 +97,7 @@ def stderr_progress() -> Progress:
 
 def as_input(row: Row) -> CommentInput:
     """The form input a training row stands for."""
-    return CommentInput(comment=row.text, author=row.author)
+    return CommentInput(comment=row.text, author=row.author, email=row.email, url=row.url)
 
 
 def head_labels(rows: Sequence[Row], task: Task) -> NDArray[np.int64]:
@@ -241,11 +241,15 @@ def train(corpus: Corpus, settings: Settings, say: Progress) -> Trained:
     thresholds: dict[str, float] = {}
     counts: dict[str, int] = {}
     for task in Task:
-        chosen = head_rows(rows, task, SOURCES[task], settings)
+        # A site's own corrections (``train --feedback``), if any, join both heads.
+        chosen = head_rows(rows, task, (*SOURCES[task], FEEDBACK), settings)
         x = x_all[[index[id(r)] for r in chosen]]
         y = head_labels(chosen, task)
         say(f"{task.value} head: {len(y)} rows, {int(y.sum())} positive")
         heads[task], oof = fit_head(x, y, settings, task, say)
         thresholds.update(choose_thresholds(task, y, oof, settings))
         counts[task.value] = len(y)
+    corrections = sum(r.dataset == FEEDBACK for r in rows)
+    if corrections:
+        counts[FEEDBACK] = corrections  # of them, a site's own corrections
     return Trained(featuriser, heads, thresholds, settings, counts)

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from classifier import cli as classifier_cli
 from classifier.artifact import ArtifactError
 
-from . import consume, logs
+from . import consume, feedback, logs
 from .embedded import EmbeddedRedisError
 from .settings import Settings, load_settings
 
@@ -67,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=_serve)
 
     consume.register(commands)
+    feedback.register(commands)
     classifier_cli.register(commands, bench=False)
 
     bench = commands.add_parser(

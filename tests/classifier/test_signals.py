@@ -19,7 +19,7 @@ def test_signals_of_a_spammy_form() -> None:
         url="http://a.com",
     )
     row = _row(item)
-    assert row["links in text"] > 0
+    assert row["links"] > 0
     assert row["link in author name"] == 1.0
     assert row["website field filled"] == 1.0
     assert row["e-mail with a long number"] == 1.0
@@ -29,7 +29,7 @@ def test_signals_of_a_spammy_form() -> None:
 
 def test_signals_of_a_plain_form() -> None:
     row = _row(CommentInput("I disagree with the council's plan.", author="Ann", email="a@b.org"))
-    assert row["links in text"] == 0
+    assert row["links"] == 0
     assert row["link in author name"] == row["website field filled"] == 0
     assert row["e-mail with a long number"] == 0
     assert 0 < row["length"] <= 1
@@ -59,3 +59,19 @@ def test_no_abusive_words_is_said_so_once_per_signal() -> None:
     share = describe("share of abusive words", 0.0, item, normalise(item.comment), words)
     assert count == "signal: no abusive words"
     assert share == "signal: abusive words 0 of 4"
+
+
+def test_the_website_field_and_a_link_in_the_name_count_as_links() -> None:
+    # The page links the author's name to the website field, so a filled field is a link the
+    # comment publishes: it shares the weight the links signal learnt from links in the text.
+    bare = CommentInput("Great post, thanks.", author="Ann")
+    website = CommentInput("Great post, thanks.", author="Ann", url="http://a.example")
+    both = CommentInput("See http://b.com", author="cheap-pills.com", url="http://a.example")
+    assert _row(bare)["links"] == 0
+    assert _row(website)["links"] == _row(CommentInput("See http://b.com"))["links"] > 0
+    assert _row(both)["links"] > _row(website)["links"]
+    assert describe("links", 0.0, bare, "") == "signal: 0 links"
+    assert describe("links", 0.0, CommentInput("See http://b.com"), "") == "signal: 1 link"
+    assert describe("links", 0.0, both, "") == (
+        "signal: 3 links (1 in text, 1 in author name, website field)"
+    )

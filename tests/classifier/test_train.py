@@ -1,11 +1,14 @@
 """Training through the real code on the tiny folder: orderings, calibration, thresholds."""
 
 import copy
+import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from classifier.datasets import Corpus
+from classifier.card import signal_weights
+from classifier.datasets import Corpus, DatasetError, load_feedback
 from classifier.labels import Task
 from classifier.pipeline import Head
 from classifier.scorer import CommentInput, Scorer
@@ -102,3 +105,70 @@ def test_a_head_on_shared_columns_stores_each_tied_weight_once(tiny_datasets: Pa
     abuse = trained.heads[Task.ABUSE].to_data()
     assert "shared" not in abuse
     assert abuse["members"][0].coef_.shape[1] == trained.featuriser.n_features
+
+
+def _write_feedback(path: Path, lines: list[dict[str, str]]) -> Path:
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def test_a_sites_corrections_teach_the_form_fields(tiny_datasets: Path, tmp_path: Path) -> None:
+    # The public sets have no website field, so its weight is 0 until a site's own
+    # corrections, with the field filled on the spam and empty on the rest, are trained on.
+    spam = [
+        {
+            "comment": f"Nice article number {i}, very informative.",
+            "author": f"seo expert {i}",
+            "email": f"x{i}@mail.example",
+            "url": f"http://shop{i}.example",
+            "label": "spam",
+        }
+        for i in range(20)
+    ]
+    ham = [
+        {
+            "comment": f"Nice article number {i}, very informative.",
+            "author": f"Reader {i}",
+            "email": f"r{i}@mail.example",
+            "url": "",
+            "label": "ham",
+        }
+        for i in range(20, 40)
+    ]
+    path = _write_feedback(tmp_path / "feedback.jsonl", spam + ham)
+    without = train(Corpus(tiny_datasets), TINY, lambda _m: None)
+    rows = load_feedback(path)
+    assert [(r.task, r.label) for r in rows[:1] + rows[-1:]] == [(Task.SPAM, 1), (Task.SPAM, 0)]
+    assert rows[0].url == "http://shop0.example"
+    assert rows[0].author == "seo expert 0"
+    trained = train(Corpus(tiny_datasets, rows), TINY, lambda _m: None)
+    assert trained.rows["feedback"] == 40
+    assert without.rows.get("feedback") is None
+    before = signal_weights(without)["website field filled"]
+    after = signal_weights(trained)["website field filled"]
+    assert before == {"spam": 0.0, "abuse": 0.0, "training_mean": 0.0, "in_training_data": False}
+    assert after["in_training_data"]
+    assert after["spam"] > 0
+    # The same text scores higher as spam with the website filled in than without.
+    scorer = Scorer(trained.featuriser, trained.heads, trained.thresholds, {})
+    text = "Nice article number 99, very informative."
+    filled, empty = scorer.probabilities(
+        [CommentInput(text, author="Reader", url="http://a.example"), CommentInput(text, "Reader")]
+    )[:, 0]
+    assert filled > empty
+
+
+def test_feedback_lines_that_cannot_be_read_are_named(tmp_path: Path) -> None:
+    cases = {
+        "not JSON": "nope\n",
+        "needs an object with a comment string": json.dumps({"label": "spam"}) + "\n",
+        "label must be spam, abuse or ham": json.dumps({"comment": "x", "label": "ok"}) + "\n",
+        "must be strings": json.dumps({"comment": "x", "label": "ham", "url": 3}) + "\n",
+    }
+    for message, text in cases.items():
+        path = tmp_path / "bad.jsonl"
+        path.write_text(json.dumps({"comment": "fine", "label": "ham"}) + "\n" + text)
+        with pytest.raises(DatasetError, match=f"bad.jsonl:2: .*{message}"):
+            load_feedback(path)
+    with pytest.raises(DatasetError, match="missing feedback file"):
+        load_feedback(tmp_path / "absent.jsonl")
