@@ -1,0 +1,1 @@
+"""Experiments behind decisions recorded in classifier/README.md; not used by training."""
