@@ -87,7 +87,6 @@ class Moderation:
         self._secret = configured.get_secret_value().encode() if configured else None
         self._rules = RuleSet.build(defaults, 0, frozenset())
         self._refused: dict[str, float] = {}  # address hash -> monotonic time it may post again
-        self._submitting = 0  # comments on their way through ``submit`` in this worker
 
     async def secret(self) -> bytes:
         """The key of IP hashes and form tokens: configured, or shared through Redis."""
@@ -111,11 +110,9 @@ class Moderation:
         """Check, score, decide and store one comment; answered only once Redis has it."""
         # The scoring batch may wait (briefly) for this comment while Redis is asked about it.
         expected = self.scorer.expect()
-        self._submitting += 1
         try:
             return await self._submit(draft, idempotency_key, expected)
         finally:
-            self._submitting -= 1
             expected.release()
 
     async def _submit(
@@ -211,16 +208,11 @@ class Moderation:
         return Submitted(answer)
 
     def _one_trip(self, draft: Draft, sub: Submission, idempotency_key: str | None) -> bool:
-        """Whether to decide a comment before reading the state it is decided on: only for a
-        top-level comment without an Idempotency-Key that is alone in this worker. Comments
-        that arrive together are scored as one batch once their rules' reads are back, which
-        costs less per comment than the round trip saves (measured: see Performance)."""
-        return (
-            self._submitting == 1
-            and idempotency_key is None
-            and draft.parent_id is None
-            and not self._held_back(sub)
-        )
+        """Whether to decide a comment before reading the state it is decided on: a top-level
+        comment without an Idempotency-Key, from an address not refused moments ago. One round
+        trip instead of two, for a comment alone and for comments that arrive together
+        (measured: see Performance)."""
+        return idempotency_key is None and draft.parent_id is None and not self._held_back(sub)
 
     def _held_back(self, sub: Submission) -> bool:
         """Whether this address was refused for a flood or the rate limit moments ago: its

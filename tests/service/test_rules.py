@@ -513,6 +513,22 @@ async def test_a_usual_comment_is_decided_and_written_in_one_script_call(
     assert (await stored.json())["status"] == "approved"
 
 
+async def test_comments_that_arrive_together_are_each_written_in_one_script_call(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await patch_rules(client, **MODEL_QUIET)
+    await post(client)  # the first comment fetches the shared secret
+    seen = script_calls(client, monkeypatch)
+    answers = await asyncio.gather(
+        *(
+            post(client, author=f"Reader {i}", email=f"r{i}@example.org", comment=f"Point {i}")
+            for i in range(6)
+        )
+    )
+    assert [(code, body["status"]) for code, body in answers] == [(201, "approved")] * 6
+    assert seen == ["create"] * 6
+
+
 async def test_a_reply_or_a_trusted_author_reads_the_state_first(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
