@@ -109,3 +109,15 @@ def test_without_a_redis_the_export_says_where_it_looked(
     monkeypatch.setenv("REPLYGUARD_DATA_DIR", str(tmp_path))
     assert main(["feedback"]) == 2
     assert "no Redis to read from" in capsys.readouterr().err
+
+
+async def test_the_export_reads_the_stream_a_page_at_a_time(
+    client: Client, make_settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = make_settings(**QUIET_MODEL)
+    ids = [await held(client, author=f"Paged {i}") for i in range(5)]
+    for comment_id in ids:
+        await act(client, comment_id, "spam")
+    monkeypatch.setattr("service.feedback._PAGE", 2)
+    lines = await exported(settings)
+    assert [line["author"] for line in lines] == [f"Paged {i}" for i in range(5)]
