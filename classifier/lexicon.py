@@ -35,6 +35,11 @@ EXTRA_WORDS = (
     "liar", "ignorant", "stfu", "gtfo", "kys",
     # dehumanising words for people
     "subhuman", "vermin",
+    # everyday insults of British and American comment threads, none of them with a common
+    # harmless sense
+    "buffoon", "halfwit", "dimwit", "nitwit", "numpty", "pillock", "plonker", "nincompoop",
+    "dunce", "simpleton", "ignoramus", "dolt", "dullard", "lowlife", "libtard", "sheeple",
+    "twit", "prat", "dipshit", "bozo",
 )
 
 # Entries of the package's list that name a topic rather than insult or swear: crimes, drugs
