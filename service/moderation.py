@@ -32,6 +32,10 @@ from .store import Context, Limits, Store, Submission, SubmissionKeys
 CLOSED = "Sorry, comments are closed for this item."
 UNAPPROVED_PARENT = "Sorry, replies to unapproved comments are not allowed."
 _MAX_REFUSED = 10_000  # addresses remembered as refused for a flood or the rate limit
+_MAX_UNUSUAL = 10_000  # approved authors and held or closed posts remembered
+# How long a worker remembers that an author was approved, or a post held or closed: their
+# comments read the state first meanwhile (it only chooses the way; the write checks anyway).
+_UNUSUAL_SECONDS = 600.0
 # What a comment is decided on when the state is not read first: the usual case (a post open
 # and not held, an author not yet approved); the write checks it.
 _UNREAD = Context(
@@ -87,6 +91,7 @@ class Moderation:
         self._secret = configured.get_secret_value().encode() if configured else None
         self._rules = RuleSet.build(defaults, 0, frozenset())
         self._refused: dict[str, float] = {}  # address hash -> monotonic time it may post again
+        self._unusual: dict[str, float] = {}  # trusted-author or post key -> remembered until
 
     async def secret(self) -> bytes:
         """The key of IP hashes and form tokens: configured, or shared through Redis."""
@@ -130,7 +135,7 @@ class Moderation:
         )
         names = self.store.submission_keys(sub)
         model = None
-        if self._one_trip(draft, sub, idempotency_key):
+        if self._one_trip(draft, sub, names, idempotency_key):
             # Decided on what is usual (rules as this worker knows them, a new author, an open
             # post) and written in one round trip; the write checks those assumptions
             # atomically and writes nothing where one fails.
@@ -143,6 +148,7 @@ class Moderation:
                 return created
             model = judgement.model
         context = await self.store.context(sub, names)
+        self._note_unusual(draft, names, context)
         if context.prior_answer is not None:
             return _replay(context.prior_answer, fingerprint)
         rules = await self.rules(context.rules_version)
@@ -207,12 +213,21 @@ class Moderation:
         self._count(judgement.decision)
         return Submitted(answer)
 
-    def _one_trip(self, draft: Draft, sub: Submission, idempotency_key: str | None) -> bool:
+    def _one_trip(
+        self, draft: Draft, sub: Submission, names: SubmissionKeys, idempotency_key: str | None
+    ) -> bool:
         """Whether to decide a comment before reading the state it is decided on: a top-level
-        comment without an Idempotency-Key, from an address not refused moments ago. One round
-        trip instead of two, for a comment alone and for comments that arrive together
-        (measured: see Performance)."""
-        return idempotency_key is None and draft.parent_id is None and not self._held_back(sub)
+        comment without an Idempotency-Key, from an address not refused moments ago, by an
+        author and on a post this worker has not lately seen approved, held or closed (those
+        would be sent back by the write and read anyway). One round trip instead of two, for a
+        comment alone and for comments that arrive together (measured: see Performance)."""
+        return (
+            idempotency_key is None
+            and draft.parent_id is None
+            and not self._held_back(sub)
+            and not self._remembered(names.trusted_author)
+            and not self._remembered(_post_key(draft.post_id))
+        )
 
     def _held_back(self, sub: Submission) -> bool:
         """Whether this address was refused for a flood or the rate limit moments ago: its
@@ -221,13 +236,20 @@ class Moderation:
         return until is not None and until > time.monotonic()
 
     def _hold_back(self, sub: Submission, retry_ms: int) -> None:
-        refused = self._refused
-        now = time.monotonic()
-        if len(refused) >= _MAX_REFUSED:
-            for ip_hash, until in list(refused.items()):
-                if until <= now or len(refused) >= _MAX_REFUSED:
-                    del refused[ip_hash]
-        refused[sub.ip_hash] = now + retry_ms / 1000
+        _remember(self._refused, sub.ip_hash, time.monotonic() + retry_ms / 1000, _MAX_REFUSED)
+
+    def _remembered(self, key: str) -> bool:
+        until = self._unusual.get(key)
+        return until is not None and until > time.monotonic()
+
+    def _note_unusual(self, draft: Draft, names: SubmissionKeys, context: Context) -> None:
+        """Remember what made a comment unusual, so the author's or post's next comments read
+        the state first instead of being decided, sent back and decided again."""
+        until = time.monotonic() + _UNUSUAL_SECONDS
+        if context.trusted_author:
+            _remember(self._unusual, names.trusted_author, until, _MAX_UNUSUAL)
+        if context.post.closed or context.post.moderate_all:
+            _remember(self._unusual, _post_key(draft.post_id), until, _MAX_UNUSUAL)
 
     async def judge(
         self,
@@ -351,3 +373,18 @@ def explanations(scores: ModelScores) -> dict[str, list[Contribution]]:
         for head, top in (("spam", scores.spam_top), ("abuse", scores.abuse_top))
         if top
     }
+
+
+def _post_key(post_id: int) -> str:
+    return f"post:{post_id}"
+
+
+def _remember(table: dict[str, float], key: str, until: float, limit: int) -> None:
+    """Note ``key`` until a monotonic time; a full table first drops what has expired, then the
+    oldest entries."""
+    if key not in table and len(table) >= limit:
+        now = time.monotonic()
+        for old, expires in list(table.items()):
+            if expires <= now or len(table) >= limit:
+                del table[old]
+    table[key] = until

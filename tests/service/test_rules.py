@@ -544,9 +544,35 @@ async def test_a_reply_or_a_trusted_author_reads_the_state_first(
     assert seen == ["create", "context", "create"]
     assert await scored(client) == before + 1
     seen.clear()
+    # Now the worker knows her as approved: her next comment reads the state first.
+    _, third = await post(client, author="Maria Lopez", email="maria@example.org", comment="Also")
+    assert codes(third) == ["trusted_author"]
+    assert seen == ["context", "create"]
+    seen.clear()
     _, reply = await post(client, comment="A reply", comment_parent=first["id"])
     assert reply["status"] == "pending"
     assert seen == ["context", "create"]
+
+
+async def test_comments_on_a_held_post_read_the_state_first_once_it_is_known(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await patch_rules(client, **MODEL_QUIET)
+    await post(client)  # the first comment fetches the shared secret
+    held = await client.put("/moderation/posts/4127", json={"moderate_all": True}, headers=bearer())
+    assert held.status == 200
+    seen = script_calls(client, monkeypatch)
+    _, first = await post(client, author="Ann", email="ann@example.org", comment="One")
+    assert first["status"] == "pending"
+    assert seen == ["create", "context", "create"]  # decided as usual, sent back, decided again
+    seen.clear()
+    _, second = await post(client, author="Bo", email="bo@example.org", comment="Two")
+    assert second["status"] == "pending"
+    assert seen == ["context", "create"]
+    seen.clear()
+    _, elsewhere = await post(client, author="Cy", email="cy@example.org", comment_post_ID="77")
+    assert elsewhere["status"] == "approved"
+    assert seen == ["create"]  # another post: the usual way
 
 
 async def test_an_address_refused_for_a_flood_is_refused_before_scoring(
@@ -564,3 +590,17 @@ async def test_an_address_refused_for_a_flood_is_refused_before_scoring(
     assert (await post(client, headers=ip, comment="Third", **other))[0] == 429
     assert seen == ["context"]  # refused on the state read first
     assert await scored(client) == before
+
+
+def test_remembered_tables_stay_bounded_and_drop_the_expired_first() -> None:
+    from service.moderation import _remember
+
+    now = time.monotonic()
+    table: dict[str, float] = {"gone": now - 1, "old": now + 50, "new": now + 100}
+    _remember(table, "next", now + 200, limit=3)
+    assert list(table) == ["old", "new", "next"]  # the expired entry made room
+    _remember(table, "last", now + 300, limit=3)
+    assert list(table) == ["new", "next", "last"]  # then the oldest
+    _remember(table, "new", now + 400, limit=3)  # a key already there takes no room
+    assert table["new"] == now + 400
+    assert len(table) == 3
