@@ -142,10 +142,13 @@ def _forms(words: frozenset[str]) -> frozenset[str]:
     return words | {w + "s" for w in words if len(w) >= 3}
 
 
-def found(normalised: str, words: frozenset[str]) -> tuple[list[str], int]:
-    """The listed words in a normalised text (a plural "s" is let off), and its word count."""
+@functools.lru_cache(maxsize=1024)
+def found(normalised: str, words: frozenset[str]) -> tuple[tuple[str, ...], int]:
+    """The listed words in a normalised text (a plural "s" is let off), and its word count.
+    Remembered for the last texts asked about: a comment's signals and, when they are
+    explained, their descriptions ask about the same text (about 5 us a comment)."""
     tokens = _TOKEN.findall(normalised)
     forms = _forms(words)
     if forms.isdisjoint(tokens):
-        return [], len(tokens)
-    return [t for t in tokens if t in forms], len(tokens)
+        return (), len(tokens)
+    return tuple(t for t in tokens if t in forms), len(tokens)
