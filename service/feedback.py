@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import orjson
+from redis.exceptions import RedisError
 
 from .consume import embedded_url
 from .keys import Keys
@@ -50,7 +51,10 @@ def entry_line(fields: Mapping[str, str]) -> tuple[str, dict[str, str]] | None:
     label = fields.get("label", "")
     if label not in LABELS:
         return None
-    stored = orjson.loads(fields.get("comment") or "{}")
+    try:
+        stored = orjson.loads(fields.get("comment") or "{}")
+    except orjson.JSONDecodeError:
+        return None
     if not isinstance(stored, dict):
         return None
     # A moderator's action holds the stored comment record; an Akismet submit-spam or
@@ -151,10 +155,14 @@ def _export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    if args.out is None:
-        count = asyncio.run(export(settings, url, sys.stdout.buffer))
-    else:
-        with args.out.open("wb") as handle:
-            count = asyncio.run(export(settings, url, handle))
+    try:
+        if args.out is None:
+            count = asyncio.run(export(settings, url, sys.stdout.buffer))
+        else:
+            with args.out.open("wb") as handle:
+                count = asyncio.run(export(settings, url, handle))
+    except RedisError as exc:
+        print(f"replyguard feedback: cannot read the feedback stream: {exc}", file=sys.stderr)
+        return 1
     print(f"replyguard feedback: {count} corrected comments", file=sys.stderr)
     return 0

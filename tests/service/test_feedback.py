@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import itertools
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from aiohttp.test_utils import TestClient
 from classifier.datasets import load_feedback
 from classifier.labels import Task
 from service.__main__ import main
-from service.feedback import export
+from service.feedback import entry_line, export
 from service.settings import Settings
 
 from .conftest import ClientFactory, bearer, form
@@ -121,3 +122,28 @@ async def test_the_export_reads_the_stream_a_page_at_a_time(
     monkeypatch.setattr("service.feedback._PAGE", 2)
     lines = await exported(settings)
     assert [line["author"] for line in lines] == [f"Paged {i}" for i in range(5)]
+
+
+def test_a_redis_that_does_not_answer_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("REPLYGUARD_REDIS_URL", f"redis://127.0.0.1:{port}/0")
+    assert main(["feedback"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot read the feedback stream" in err
+    assert "Traceback" not in err
+
+
+def test_an_entry_that_cannot_be_read_is_skipped() -> None:
+    assert entry_line({"id": "x", "label": "spam", "comment": "{not json"}) is None
+    assert entry_line({"id": "x", "label": "spam", "comment": "[1]"}) is None
+    assert entry_line({"id": "x", "label": "maybe", "comment": "{}"}) is None
+    assert entry_line({"id": "x", "label": "spam", "comment": '{"content": " "}'}) is None
+    key, line = entry_line({"id": "x", "label": "spam", "comment": '{"content": "Buy"}'}) or (
+        "",
+        {},
+    )
+    assert (key, line["comment"], line["label"]) == ("x", "Buy", "spam")
