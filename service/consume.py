@@ -108,18 +108,26 @@ def embedded_url(data_dir: Path) -> str | None:
     return None
 
 
-def _consume(args: argparse.Namespace) -> int:
-    settings = load_settings(args.settings)
-    logs.configure(settings.log_level)
+def redis_to_read(settings: Settings, command: str) -> str | None:
+    """REPLYGUARD_REDIS_URL, else the embedded Redis of a running `replyguard serve`; None
+    (and why, on stderr) when there is neither."""
     url = settings.redis_url or embedded_url(settings.data_dir)
     if url is None:
         print(
-            "replyguard consume: no Redis to read from. Set REPLYGUARD_REDIS_URL to the Redis "
+            f"replyguard {command}: no Redis to read from. Set REPLYGUARD_REDIS_URL to the Redis "
             "that `replyguard serve` uses, or run it where `replyguard serve` runs its embedded "
             f"Redis, with the same REPLYGUARD_DATA_DIR (none is running under "
             f"{settings.data_dir.resolve()}).",
             file=sys.stderr,
         )
+    return url
+
+
+def _consume(args: argparse.Namespace) -> int:
+    settings = load_settings(args.settings)
+    logs.configure(settings.log_level)
+    url = redis_to_read(settings, "consume")
+    if url is None:
         return 2
     return asyncio.run(_run(settings, url, args))
 

@@ -20,7 +20,7 @@ from typing import Any, BinaryIO
 import orjson
 from redis.exceptions import RedisError
 
-from .consume import embedded_url
+from .consume import redis_to_read
 from .keys import Keys
 from .redisclient import as_str
 from .settings import Settings, load_settings
@@ -145,15 +145,8 @@ async def export(settings: Settings, url: str, out: BinaryIO) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     settings = load_settings(args.settings)
-    url = settings.redis_url or embedded_url(settings.data_dir)
+    url = redis_to_read(settings, "feedback")
     if url is None:
-        print(
-            "replyguard feedback: no Redis to read from. Set REPLYGUARD_REDIS_URL to the Redis "
-            "that `replyguard serve` uses, or run it where `replyguard serve` runs its embedded "
-            f"Redis, with the same REPLYGUARD_DATA_DIR (none is running under "
-            f"{settings.data_dir.resolve()}).",
-            file=sys.stderr,
-        )
         return 2
     try:
         if args.out is None:
