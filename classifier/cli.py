@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import asdict
@@ -155,7 +156,18 @@ def _score(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     except UnicodeDecodeError as exc:
         return _fail(f"input is not UTF-8: {exc}")
+    except BrokenPipeError:
+        return reader_gone()
     return 0
+
+
+def reader_gone() -> int:
+    """The reader of standard output closed it (``| head``): stop quietly, with the exit
+    status of a command that SIGPIPE ended, and let nothing more be flushed to the pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 141
 
 
 def main(argv: list[str] | None = None) -> int:

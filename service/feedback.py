@@ -20,6 +20,8 @@ from typing import Any, BinaryIO
 import orjson
 from redis.exceptions import RedisError
 
+from classifier.cli import reader_gone
+
 from .consume import redis_to_read
 from .keys import Keys
 from .redisclient import as_str
@@ -157,5 +159,7 @@ def _export(args: argparse.Namespace) -> int:
     except RedisError as exc:
         print(f"replyguard feedback: cannot read the feedback stream: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        return reader_gone()
     print(f"replyguard feedback: {count} corrected comments", file=sys.stderr)
     return 0

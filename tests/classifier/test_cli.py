@@ -103,3 +103,27 @@ def test_scoring_bench_measures_a_model_given_by_path(
         assert figures[f"{name}.load_s"] > 0
         assert figures[f"{name}.rss_mib"] > 10  # a Python process with numpy loaded
     assert "batches of 16" in capsys.readouterr().out
+
+
+def test_a_reader_that_stops_early_ends_it_quietly(tiny_model: Path, tmp_path: Path) -> None:
+    # `replyguard score < comments.jsonl | head -n 1`: no traceback when head closes the pipe.
+    comments = tmp_path / "comments.jsonl"
+    comments.write_text(
+        "".join(json.dumps({"comment": f"Thanks for report number {i}"}) + "\n" for i in range(5000))
+    )
+    err, status = tmp_path / "err", tmp_path / "status"
+    shown = subprocess.run(
+        [
+            "bash",
+            "-c",
+            f'"{sys.executable}" -m classifier score --model "{tiny_model}" < "{comments}" '
+            f'2> "{err}" | head -n 1; echo "${{PIPESTATUS[0]}}" > "{status}"',
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert set(json.loads(shown.stdout)) == {"spam", "abuse"}
+    assert err.read_text() == ""
+    assert status.read_text().strip() == "141"
