@@ -108,9 +108,8 @@ def test_scoring_bench_measures_a_model_given_by_path(
 def test_a_reader_that_stops_early_ends_it_quietly(tiny_model: Path, tmp_path: Path) -> None:
     # `replyguard score < comments.jsonl | head -n 1`: no traceback when head closes the pipe.
     comments = tmp_path / "comments.jsonl"
-    comments.write_text(
-        "".join(json.dumps({"comment": f"Thanks for report number {i}"}) + "\n" for i in range(5000))
-    )
+    lines = (json.dumps({"comment": f"Thanks for report number {i}"}) for i in range(5000))
+    comments.write_text("\n".join(lines) + "\n")
     err, status = tmp_path / "err", tmp_path / "status"
     shown = subprocess.run(
         [
