@@ -99,11 +99,14 @@ _NOW = {"approved": "ham", "spam": "spam", "rejected": "abuse", "pending": ""}
 
 
 async def current_labels(client: Any, keys: Keys, ids: list[str]) -> list[str | None]:
-    """Each comment's label by its status now (None where it is no longer stored)."""
-    async with client.pipeline(transaction=False) as pipe:
-        for comment_id in ids:
-            pipe.hget(keys.comment(comment_id), "status")
-        statuses = await pipe.execute()
+    """Each comment's label by its status now (None where it is no longer stored), asked a
+    page of comments per round trip (the stream holds up to a million entries)."""
+    statuses: list[Any] = []
+    for start in range(0, len(ids), _PAGE):
+        async with client.pipeline(transaction=False) as pipe:
+            for comment_id in ids[start : start + _PAGE]:
+                pipe.hget(keys.comment(comment_id), "status")
+            statuses += await pipe.execute()
     return [None if s is None else _NOW.get(as_str(s), "") for s in statuses]
 
 

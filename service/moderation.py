@@ -225,22 +225,17 @@ class Moderation:
             idempotency_key is None
             and draft.parent_id is None
             and not self._held_back(sub)
-            and not self._remembered(names.trusted_author)
-            and not self._remembered(_post_key(draft.post_id))
+            and not _remembered(self._unusual, names.trusted_author)
+            and not _remembered(self._unusual, _post_key(draft.post_id))
         )
 
     def _held_back(self, sub: Submission) -> bool:
         """Whether this address was refused for a flood or the rate limit moments ago: its
         next comments read the state first, and are refused before the model scores them."""
-        until = self._refused.get(sub.ip_hash)
-        return until is not None and until > time.monotonic()
+        return _remembered(self._refused, sub.ip_hash)
 
     def _hold_back(self, sub: Submission, retry_ms: int) -> None:
         _remember(self._refused, sub.ip_hash, time.monotonic() + retry_ms / 1000, _MAX_REFUSED)
-
-    def _remembered(self, key: str) -> bool:
-        until = self._unusual.get(key)
-        return until is not None and until > time.monotonic()
 
     def _note_unusual(self, draft: Draft, names: SubmissionKeys, context: Context) -> None:
         """Remember what made a comment unusual, so the author's or post's next comments read
@@ -377,6 +372,12 @@ def explanations(scores: ModelScores) -> dict[str, list[Contribution]]:
 
 def _post_key(post_id: int) -> str:
     return f"post:{post_id}"
+
+
+def _remembered(table: dict[str, float], key: str) -> bool:
+    """Whether ``key`` is noted in ``table`` until a time not yet reached."""
+    until = table.get(key)
+    return until is not None and until > time.monotonic()
 
 
 def _remember(table: dict[str, float], key: str, until: float, limit: int) -> None:

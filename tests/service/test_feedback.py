@@ -117,11 +117,12 @@ async def test_the_export_reads_the_stream_a_page_at_a_time(
 ) -> None:
     settings = make_settings(**QUIET_MODEL)
     ids = [await held(client, author=f"Paged {i}") for i in range(5)]
-    for comment_id in ids:
-        await act(client, comment_id, "spam")
-    monkeypatch.setattr("service.feedback._PAGE", 2)
+    for i, comment_id in enumerate(ids):
+        await act(client, comment_id, "spam" if i % 2 else "approve")
+    monkeypatch.setattr("service.feedback._PAGE", 2)  # the stream and the statuses, 2 a page
     lines = await exported(settings)
     assert [line["author"] for line in lines] == [f"Paged {i}" for i in range(5)]
+    assert [line["label"] for line in lines] == ["ham", "spam", "ham", "spam", "ham"]
 
 
 def test_a_redis_that_does_not_answer_is_a_clear_error(
