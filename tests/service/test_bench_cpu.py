@@ -9,6 +9,8 @@ from service.bench.cpu import CpuMeter, CpuUse, machine_busy_seconds, process_se
 
 _SPIN = "import time\nend = time.monotonic() + 30\nwhile time.monotonic() < end: pass\n"
 _IDLE = "import time\ntime.sleep(30)\n"
+# Spins until it has used this much CPU itself, however busy the machine is.
+_SPIN_CPU = "import time\nwhile time.process_time() < 0.5: pass\n"
 
 
 def _spawn(code: str) -> subprocess.Popen[bytes]:
@@ -38,7 +40,7 @@ def test_a_busy_server_is_charged_and_an_idle_redis_is_not() -> None:
 
 def test_the_load_generator_is_this_process_and_its_children() -> None:
     with CpuMeter([], None) as meter:
-        subprocess.run([sys.executable, "-c", _SPIN.replace("30", "0.5")], check=True)
+        subprocess.run([sys.executable, "-c", _SPIN_CPU], check=True)
     assert meter.use is not None
     assert meter.use.load_generator >= 0.4
     assert meter.use.server == 0.0
