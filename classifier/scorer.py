@@ -32,6 +32,16 @@ class Scores:
     abuse_top: tuple[Contribution, ...] = ()
 
 
+def _check_signals(featuriser: Featuriser) -> None:
+    """A model computes the signals it was trained with, or it is refused with a clear error."""
+    if len(featuriser.signal_mean) != len(SIGNAL_NAMES):
+        raise artifact.ArtifactError(
+            f"model was trained with {len(featuriser.signal_mean)} signals, this version of "
+            f"replyguard computes {len(SIGNAL_NAMES)}: use the artifact shipped with it or "
+            "retrain (replyguard train)"
+        )
+
+
 class Scorer:
     """Both heads folded into one weight matrix: a batch is one sparse product.
 
@@ -47,12 +57,7 @@ class Scorer:
         missing = [k for k in THRESHOLD_KEYS if k not in thresholds]
         if missing:
             raise artifact.ArtifactError(f"model has no thresholds for {missing}")
-        if len(featuriser.signal_mean) != len(SIGNAL_NAMES):
-            raise artifact.ArtifactError(
-                f"model was trained with {len(featuriser.signal_mean)} signals, this version of "
-                f"replyguard computes {len(SIGNAL_NAMES)}: use the artifact shipped with it or "
-                "retrain (replyguard train)"
-            )
+        _check_signals(featuriser)
         self.featuriser = featuriser
         self.heads = dict(heads)
         folded = [self.heads[task].folded() for task in (Task.SPAM, Task.ABUSE)]
@@ -77,9 +82,11 @@ class Scorer:
         data, card = artifact.load(path or artifact.SHIPPED)
         try:
             featuriser = Featuriser.from_data(data["featuriser"])
+            # Before the heads: their stored columns are laid out for the model's own signals.
+            _check_signals(featuriser)
             heads = {Task(k): Head.from_data(v) for k, v in data["heads"].items()}
             thresholds = {str(k): float(v) for k, v in data["thresholds"].items()}
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise artifact.ArtifactError(f"model artifact is incomplete: {exc!r}") from exc
         return cls(featuriser, heads, thresholds, card)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from classifier.artifact import ArtifactError, card_paths, verify
+from classifier.artifact import ArtifactError, card_paths, load, save, verify
 from classifier.features import NgramHasher
 from classifier.scorer import Scorer
 from classifier.signals import SIGNAL_NAMES
@@ -110,3 +110,16 @@ def test_card_shows_each_signals_weight_and_which_no_training_row_had(tiny_model
     assert "| website field filled | 0.000 | 0.000 | 0.0000 | no |" in text
     assert "Note: alt-profanity-check was trained on every row of the Davidson set" in text
     assert "No training row shows: link in author name, website field filled" in text
+
+
+def test_an_artifact_of_an_older_signal_layout_is_refused_on_load(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    # A site's own model trained by an older version (one signal fewer): a clear startup
+    # error, not an index error from the heads' stored columns.
+    data, card = load(tiny_model)
+    data["featuriser"]["signal_mean"] = data["featuriser"]["signal_mean"][:-1]
+    path = tmp_path / "older.skops"
+    save(data, path, dict(card), "# Model card\n")
+    with pytest.raises(ArtifactError, match=f"trained with {len(SIGNAL_NAMES) - 1} signals"):
+        Scorer.load(path)
