@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from classifier import spamphrases
 from classifier.artifact import sha256_file
 from classifier.datasets import LOADERS
 from classifier.lexicon import SOURCE_FILE, SOURCE_PACKAGE, digest, source_version
@@ -71,6 +72,13 @@ def build(
                 "sha256": digest(trained.featuriser.abusive_words),
             }
             if trained.featuriser.abusive_words
+            else None,
+            "spam_phrases": {
+                "source": "classifier.spamphrases.SPAM_PHRASES",
+                "count": len(trained.featuriser.spam_phrases),
+                "sha256": spamphrases.digest(trained.featuriser.spam_phrases),
+            }
+            if trained.featuriser.spam_phrases
             else None,
         },
         "signal_weights": signal_weights(trained),

@@ -64,7 +64,12 @@ def explain_batch(
             j = pos - nnz - doc * n_signals
             raw = float(batch.dense[doc, j] + featuriser.signal_mean[j])
             return describe(
-                SIGNAL_NAMES[j], raw, items[doc], batch.texts[doc], featuriser.abusive_words
+                SIGNAL_NAMES[j],
+                raw,
+                items[doc],
+                batch.texts[doc],
+                featuriser.abusive_words,
+                featuriser.spam_phrases,
             )
         if cols[pos] >= words_at:
             return f'word "{grams.word_name(int(first[pos]))}"'

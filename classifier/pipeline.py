@@ -53,6 +53,7 @@ class Featuriser:
     signals_on: bool = True
     sublinear_tf: bool = True
     abusive_words: frozenset[str] = frozenset()  # the "abusive words" signals' list
+    spam_phrases: tuple[str, ...] = ()  # the "spam phrases" signal's list
     _idf_cache: tuple[Any, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def _idf_both(self) -> NDArray[np.float32]:
@@ -79,7 +80,7 @@ class Featuriser:
             chars, words = self.hasher.transform(texts)
             char_df += np.bincount(chars.indices, minlength=len(char_df))
             word_df += np.bincount(words.indices, minlength=len(word_df))
-            signal_sum += signals(chunk, texts, self.abusive_words).sum(axis=0)
+            signal_sum += signals(chunk, texts, self.abusive_words, self.spam_phrases).sum(axis=0)
         self.char_idf, self.word_idf = _idf(char_df, len(items)), _idf(word_df, len(items))
         self.signal_mean = signal_sum / max(len(items), 1)
         return self
@@ -124,7 +125,7 @@ class Featuriser:
         part = rows * 2 + (cols >= words_at)  # (comment, characters or words)
         norms = np.sqrt(np.bincount(part, weights=values**2, minlength=2 * len(items)))
         # Centred, so a signal's contribution is relative to a typical training comment.
-        dense = signals(items, texts, self.abusive_words) - self.signal_mean
+        dense = signals(items, texts, self.abusive_words, self.spam_phrases) - self.signal_mean
         if not self.signals_on:
             dense = np.zeros_like(dense)
         return Rows(
@@ -148,6 +149,7 @@ class Featuriser:
             "signals_on": self.signals_on,
             "sublinear_tf": self.sublinear_tf,
             "abusive_words": sorted(self.abusive_words),
+            "spam_phrases": list(self.spam_phrases),
         }
 
     @classmethod
@@ -168,6 +170,7 @@ class Featuriser:
             bool(data.get("signals_on", True)),
             bool(data.get("sublinear_tf", True)),
             frozenset(str(w) for w in data.get("abusive_words", ())),
+            tuple(str(p) for p in data.get("spam_phrases", ())),
         )
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from classifier import spamphrases
 from classifier.lexicon import found
 from classifier.text import link_hint, text_links
 
@@ -37,27 +38,25 @@ SIGNAL_NAMES = (
     "length",
     "abusive words",
     "share of abusive words",
+    "spam phrases",
 )
 _NO_WORDS: frozenset[str] = frozenset()
 
 
 def describe(
-    name: str, value: float, item: CommentInput, normalised: str, words: frozenset[str] = _NO_WORDS
+    name: str,
+    value: float,
+    item: CommentInput,
+    normalised: str,
+    words: frozenset[str] = _NO_WORDS,
+    phrases: tuple[str, ...] = (),
 ) -> str:
     """A readable explanation of one signal's value for one comment (``words``: the model's
-    abusive-word list)."""
+    abusive-word list; ``phrases``: its spam-phrase list)."""
+    if name == "spam phrases":
+        return _describe_phrases(spamphrases.found(normalised, phrases))
     if name in ("abusive words", "share of abusive words"):
-        # Centred signals also push a score when they are below the training mean: "no abusive
-        # words" can raise the spam score, since abusive comments are seldom spam.
-        hits, tokens = found(normalised, words)
-        if not hits:
-            if name == "abusive words":
-                return "signal: no abusive words"
-            return f"signal: abusive words 0 of {tokens}"
-        listed = ", ".join(dict.fromkeys(hits))
-        if name == "abusive words":
-            return f"signal: {len(hits)} abusive word{'s' * (len(hits) != 1)} ({listed})"
-        return f"signal: abusive words {len(hits)} of {tokens} ({listed})"
+        return _describe_words(name, *found(normalised, words))
     if name == "links":
         text, author, website = link_counts(item)
         where = [f"{n} in {part}" for n, part in ((text, "text"), (author, "author name")) if n]
@@ -72,6 +71,26 @@ def describe(
     if name == "exclamation marks":
         return f"signal: {item.comment.count('!')} exclamation marks"
     return f"signal: {name}"
+
+
+def _describe_phrases(hits: list[str]) -> str:
+    if not hits:
+        return "signal: no spam phrases"
+    listed = ", ".join(f'"{hit}"' for hit in dict.fromkeys(hits))
+    return f"signal: {len(hits)} spam phrase{'s' * (len(hits) != 1)} ({listed})"
+
+
+def _describe_words(name: str, hits: tuple[str, ...], tokens: int) -> str:
+    # Centred signals also push a score when they are below the training mean: "no abusive
+    # words" can raise the spam score, since abusive comments are seldom spam.
+    if not hits:
+        if name == "abusive words":
+            return "signal: no abusive words"
+        return f"signal: abusive words 0 of {tokens}"
+    listed = ", ".join(dict.fromkeys(hits))
+    if name == "abusive words":
+        return f"signal: {len(hits)} abusive word{'s' * (len(hits) != 1)} ({listed})"
+    return f"signal: abusive words {len(hits)} of {tokens} ({listed})"
 
 
 def _links_in(text: str) -> int:
@@ -119,10 +138,14 @@ def _per_text(texts: Sequence[str]) -> tuple[NDArray[np.float64], ...]:
 
 
 def signals(
-    items: Sequence[CommentInput], normalised: Sequence[str], words: frozenset[str] = _NO_WORDS
+    items: Sequence[CommentInput],
+    normalised: Sequence[str],
+    words: frozenset[str] = _NO_WORDS,
+    phrases: tuple[str, ...] = (),
 ) -> NDArray[np.float64]:
     """One row per comment, columns as SIGNAL_NAMES, every value in [0, 1]. ``words``: the
-    abusive-word list (none: both of its columns are 0)."""
+    abusive-word list (none: both of its columns are 0); ``phrases``: the spam-phrase list
+    (none: its column is 0)."""
     lengths, letters, upper, bangs = _per_text([item.comment for item in items])
     links = np.fromiter(map(count_links, items), np.float64, len(items))
     out = np.empty((len(items), len(SIGNAL_NAMES)), dtype=np.float64)
@@ -140,4 +163,9 @@ def signals(
             if hits:
                 out[i, 7] = min(np.log1p(len(hits)) / 2.0, 1.0)
                 out[i, 8] = len(hits) / tokens
+    out[:, 9] = 0.0
+    if phrases:
+        for i, text in enumerate(normalised):
+            if spam := spamphrases.found(text, phrases):
+                out[i, 9] = min(np.log1p(len(spam)) / 2.0, 1.0)
     return out

@@ -21,6 +21,7 @@ from classifier.lexicon import load_words
 from classifier.metrics import threshold_for_precision, threshold_for_recall
 from classifier.pipeline import Featuriser, Head, Matrix, nb_ratios, shared_columns
 from classifier.signals import SIGNAL_NAMES, CommentInput
+from classifier.spamphrases import SPAM_PHRASES
 
 Progress = Callable[[str], None]
 
@@ -59,6 +60,8 @@ class Settings:
     signals: bool = True
     # The "abusive words" signals (classifier.lexicon): one learnt weight for any listed word.
     abusive_words: bool = True
+    # The "spam phrases" signal (classifier.spamphrases): one learnt weight for any listed phrase.
+    spam_phrases: bool = True
     sublinear_tf: bool = True
     base_rate: dict[str, float] = field(default_factory=lambda: {"spam": 0.05, "abuse": 0.05})
     hold_recall: dict[str, float] = field(default_factory=lambda: {"spam": 0.95, "abuse": 0.9})
@@ -122,6 +125,7 @@ def new_featuriser(settings: Settings) -> Featuriser:
         signals_on=settings.signals,
         sublinear_tf=settings.sublinear_tf,
         abusive_words=words,
+        spam_phrases=SPAM_PHRASES if settings.spam_phrases else (),
     )
 
 

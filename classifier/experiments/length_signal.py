@@ -30,7 +30,7 @@ TWEETS, TALK = ("davidson-hate-offensive", "olid-train"), "wiki-toxicity-cat"
 LENGTH = SIGNAL_NAMES.index("length")
 _original = signals_module.signals
 SignalsFunction = Callable[
-    [Sequence[CommentInput], Sequence[str], frozenset[str]], NDArray[np.float64]
+    [Sequence[CommentInput], Sequence[str], frozenset[str], tuple[str, ...]], NDArray[np.float64]
 ]
 
 
@@ -41,8 +41,9 @@ def length_variant(name: str) -> SignalsFunction:
         items: Sequence[CommentInput],
         normalised: Sequence[str],
         words: frozenset[str] = frozenset(),
+        phrases: tuple[str, ...] = (),
     ) -> NDArray[np.float64]:
-        out = _original(items, normalised, words)
+        out = _original(items, normalised, words, phrases)
         if name == "nolen":
             out[:, LENGTH] = 0.0
         elif name.startswith("cap"):

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from classifier import spamphrases
 from classifier.artifact import ArtifactError, card_paths, load, save, verify
 from classifier.features import NgramHasher
 from classifier.scorer import Scorer
-from classifier.signals import SIGNAL_NAMES
+from classifier.signals import SIGNAL_NAMES, CommentInput
+from classifier.spamphrases import SPAM_PHRASES
 
 
 def _copy(model: Path, tmp_path: Path) -> Path:
@@ -77,7 +79,7 @@ def test_card_carries_every_table(tiny_model: Path) -> None:
 def test_a_model_of_another_feature_layout_is_refused(tiny_model: Path) -> None:
     scorer = Scorer.load(tiny_model)
     fewer = dataclasses.replace(scorer.featuriser, signal_mean=scorer.featuriser.signal_mean[:-2])
-    with pytest.raises(ArtifactError, match="trained with 7 signals"):
+    with pytest.raises(ArtifactError, match=f"trained with {len(SIGNAL_NAMES) - 2} signals"):
         Scorer(fewer, scorer.heads, scorer.thresholds, scorer.card)
     hasher = scorer.featuriser.hasher
     narrower = dataclasses.replace(
@@ -110,6 +112,22 @@ def test_card_shows_each_signals_weight_and_which_no_training_row_had(tiny_model
     assert "| website field filled | 0.000 | 0.000 | 0.0000 | no |" in text
     assert "Note: alt-profanity-check was trained on every row of the Davidson set" in text
     assert "No training row shows: link in author name, website field filled" in text
+
+
+def test_the_artifact_carries_the_phrase_list_it_was_trained_with(tiny_model: Path) -> None:
+    card = verify(tiny_model)
+    scorer = Scorer.load(tiny_model)
+    assert scorer.featuriser.spam_phrases == SPAM_PHRASES
+    listed = card["features"]["spam_phrases"]
+    assert listed["count"] == len(SPAM_PHRASES)
+    assert listed["sha256"] == spamphrases.digest(SPAM_PHRASES)
+    # Scoring matches the stored list, not the one in the code: a model is what it was trained as.
+    spammy = [CommentInput("Great post, thanks for sharing!")]
+    assert scorer.featuriser.rows(spammy).dense[0, SIGNAL_NAMES.index("spam phrases")] != 0
+    without = dataclasses.replace(scorer.featuriser, spam_phrases=())
+    assert without.rows(spammy).dense[0, SIGNAL_NAMES.index("spam phrases")] == pytest.approx(
+        -scorer.featuriser.signal_mean[SIGNAL_NAMES.index("spam phrases")]
+    )
 
 
 def test_an_artifact_of_an_older_signal_layout_is_refused_on_load(

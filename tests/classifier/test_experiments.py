@@ -14,8 +14,8 @@ def test_variants_change_only_the_length_column() -> None:
     items = [CommentInput("short"), CommentInput("x" * 500)]
     texts = [i.comment for i in items]
     base = signals(items, texts)
-    none = length_signal.length_variant("nolen")(items, texts, frozenset())
-    capped = length_signal.length_variant("cap100")(items, texts, frozenset())
+    none = length_signal.length_variant("nolen")(items, texts, frozenset(), ())
+    capped = length_signal.length_variant("cap100")(items, texts, frozenset(), ())
     at = length_signal.LENGTH
     assert np.array_equal(np.delete(none, at, axis=1), np.delete(base, at, axis=1))
     assert none[:, at].tolist() == [0.0, 0.0]

@@ -1,8 +1,15 @@
 """Form signals: links, author, website, e-mail shape, capitals, length."""
 
-import pytest
+import re
 
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from classifier import spamphrases
 from classifier.signals import SIGNAL_NAMES, CommentInput, describe, signals
+from classifier.spamphrases import SPAM_PHRASES
 from classifier.text import normalise
 
 
@@ -75,3 +82,56 @@ def test_the_website_field_and_a_link_in_the_name_count_as_links() -> None:
     assert describe("links", 0.0, both, "") == (
         "signal: 3 links (1 in text, 1 in author name, website field)"
     )
+
+
+def test_spam_phrases_are_counted_with_the_list_and_zero_without() -> None:
+    item = CommentInput("Great post! Thanks for sharing. Visit my site for cheap SEO.")
+    text = normalise(item.comment)
+    row = dict(
+        zip(SIGNAL_NAMES, signals([item], [text], frozenset(), SPAM_PHRASES)[0], strict=True)
+    )
+    assert row["spam phrases"] == pytest.approx(np.log1p(3) / 2)
+    assert _row(item)["spam phrases"] == 0  # no list, no signal
+    assert describe("spam phrases", 0.7, item, text, frozenset(), SPAM_PHRASES) == (
+        'signal: 3 spam phrases ("great post", "thanks for sharing", "visit my")'
+    )
+    plain = CommentInput("The council's plan will cost money and the deal is not free.")
+    assert describe(
+        "spam phrases", 0.0, plain, normalise(plain.comment), frozenset(), SPAM_PHRASES
+    ) == ("signal: no spam phrases")
+
+
+def test_spam_phrases_match_whole_words_and_the_longest_phrase() -> None:
+    assert spamphrases.found("earn money online today", SPAM_PHRASES) == ["earn money online"]
+    assert spamphrases.found("the myblog of clickhere", SPAM_PHRASES) == []
+    # Words with a plain sense in news comments count only inside spam's own phrases.
+    assert spamphrases.found("she won the nobel prize and congratulations", SPAM_PHRASES) == []
+    assert spamphrases.found("claim your cash prize", SPAM_PHRASES) == ["claim your", "cash prize"]
+    assert spamphrases.found("click here", ()) == []
+
+
+def test_the_phrase_list_is_written_as_normalise_writes_text() -> None:
+    # An entry that normalisation would change (case, an identity word dropped, punctuation)
+    # could never match a normalised comment.
+    for phrase in SPAM_PHRASES:
+        assert normalise(phrase) == phrase, phrase
+    assert len(set(SPAM_PHRASES)) == len(SPAM_PHRASES)
+    assert len(spamphrases.digest(SPAM_PHRASES)) == 64
+
+
+def _by_regex(text: str, phrases: tuple[str, ...]) -> list[str]:
+    # The plain statement of what ``found`` does: whole words, leftmost, longest first.
+    ordered = sorted(phrases, key=len, reverse=True)
+    return re.findall(r"\b(?:" + "|".join(map(re.escape, ordered)) + r")\b", text)
+
+
+_PIECES = [*SPAM_PHRASES, "earn", "money", "online", "my", "x", "_", "1", "é", " ", ",", "!"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12), st.lists(st.sampled_from(["", " "])))
+def test_found_is_what_a_regular_expression_of_the_phrases_finds(
+    pieces: list[str], gaps: list[str]
+) -> None:
+    joined = "".join(p + (gaps[i] if i < len(gaps) else " ") for i, p in enumerate(pieces))
+    assert spamphrases.found(joined, SPAM_PHRASES) == _by_regex(joined, SPAM_PHRASES)

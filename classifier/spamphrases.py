@@ -1,0 +1,95 @@
+"""The phrase list behind the "spam phrases" signal.
+
+Comment spam has a small stock of formulas: the call to action ("click here", "visit my
+site", "subscribe to my channel"), the prize ("you have won", "claim your prize"), the goods
+(online casinos, pharmacies, replica watches, payday loans) and, on blogs, the praise that
+carries a link ("great post", "thanks for sharing", "keep up the good work"). Keyword lists
+of this kind are what WordPress's moderation keys and the comment blocklists sites share are
+made of; here the list is a learnt signal, not a rule: one weight for "the comment uses a
+spam formula", which carries to formulas the training data has seldom seen, where n-gram
+weights know only what they have seen (the public spam sources are chat, with no blog praise
+in them at all).
+
+Each entry is written the way ``normalise`` writes text (lower case; identity words such as
+"canadian" are dropped before matching, so they are left out here). Words with a common
+plain sense in news comments ("prize", "deal", "free", "money", "followers", "congratulations")
+appear only inside phrases that are spam's own ("cash prize", "buy followers"). The trained
+artifact carries the list it was trained with, so scoring matches exactly those phrases.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Iterable
+
+import ahocorasick
+
+# fmt: off
+SPAM_PHRASES = (
+    # the call to action
+    "click here", "click the link", "click this link", "check out my", "visit my",
+    "subscribe to my", "subscribe to me", "follow me", "my channel", "my website", "my site",
+    "my blog", "my page", "my profile", "order now", "buy now", "call now", "act now",
+    "apply now", "sign up now", "limited time offer", "special offer", "free gift", "free trial",
+    "risk free", "money back guarantee",
+    # money for nothing
+    "earn money", "make money online", "earn money online", "earn cash", "extra income",
+    "work from home and earn", "you have won", "you have been selected", "claim your",
+    "cash prize", "win a prize", "congratulations you", "payday loan", "payday loans",
+    "binary options", "forex", "bitcoin investment",
+    # the goods
+    "online casino", "casino bonus", "best casino", "free spins", "viagra", "cialis",
+    "online pharmacy", "replica watches", "replica bags", "replica handbags", "escort service",
+    "escort services", "backlinks", "seo services", "buy followers", "free followers",
+    "promo code", "discount code", "coupon code", "ringtone", "ringtones",
+    # the praise blog spam carries a link with
+    "great post", "nice post", "awesome post", "nice article", "great blog", "nice blog",
+    "thanks for sharing", "thank you for sharing", "keep up the good work", "your blog",
+    "this blog", "bookmarked", "webmaster", "valuable information", "useful information",
+    "very informative", "informative article", "informative post",
+)
+# fmt: on
+
+
+@functools.lru_cache(maxsize=8)
+def _automaton(phrases: tuple[str, ...]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for phrase in phrases:
+        automaton.add_word(phrase, len(phrase))
+    automaton.make_automaton()
+    return automaton
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def found(normalised: str, phrases: tuple[str, ...]) -> list[str]:
+    """The listed phrases in a normalised text, as whole words, left to right; where two
+    overlap, the one that starts first, and of those the longest ("earn money online" is one
+    phrase, not "earn money" and more). One pass of an Aho-Corasick automaton (about 3 us for
+    a comment; a regular expression of the same phrases took 13)."""
+    if not phrases:
+        return []
+    text = normalised
+    end_of = len(text)
+    candidates = []
+    for last, size in _automaton(phrases).iter(text):
+        start, stop = last + 1 - size, last + 1
+        if (start == 0 or not _is_word(text[start - 1])) and (
+            stop == end_of or not _is_word(text[stop])
+        ):
+            candidates.append((start, -size))
+    hits = []
+    reached = 0
+    for start, minus_size in sorted(candidates):
+        if start >= reached:
+            hits.append(text[start : start - minus_size])
+            reached = start - minus_size
+    return hits
+
+
+def digest(phrases: Iterable[str]) -> str:
+    """SHA-256 of the sorted list, one phrase per line: names the list in the model card."""
+    return hashlib.sha256("\n".join(sorted(phrases)).encode()).hexdigest()
