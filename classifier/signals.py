@@ -69,7 +69,8 @@ def describe(
     if name == "capital letters":
         return f"signal: capital letters {value:.0%}"
     if name == "exclamation marks":
-        return f"signal: {item.comment.count('!')} exclamation marks"
+        bangs = item.comment.count("!")
+        return f"signal: {bangs} exclamation mark{'s' * (bangs != 1)}"
     return f"signal: {name}"
 
 

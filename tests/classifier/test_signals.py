@@ -135,3 +135,13 @@ def test_found_is_what_a_regular_expression_of_the_phrases_finds(
 ) -> None:
     joined = "".join(p + (gaps[i] if i < len(gaps) else " ") for i, p in enumerate(pieces))
     assert spamphrases.found(joined, SPAM_PHRASES) == _by_regex(joined, SPAM_PHRASES)
+
+
+def test_exclamation_marks_are_counted_in_words_that_agree() -> None:
+    one, three = CommentInput("Great post!"), CommentInput("Wow!!!")
+    assert describe("exclamation marks", 0.1, one, normalise(one.comment)) == (
+        "signal: 1 exclamation mark"
+    )
+    assert describe("exclamation marks", 0.3, three, normalise(three.comment)) == (
+        "signal: 3 exclamation marks"
+    )
