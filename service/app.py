@@ -7,11 +7,12 @@ from aiohttp import web
 from classifier.scorer import Scorer
 
 from .accesslog import AccessLog, RequestIds
-from .appkeys import ACCESS_LOG, METRICS, MODERATORS, REQUEST_IDS, SETTINGS
+from .appkeys import ACCESS_LOG, METRICS, MODERATORS, REQUEST_IDS, SETTINGS, TRUSTED_PROXIES
 from .auth import Moderators
 from .lifecycle import PRELOADED_SCORER, janitor_context, model_context, redis_context
 from .metrics import Metrics
 from .middlewares import answer_errors, observe
+from .proxies import TrustedProxies
 from .routes import add_routes
 from .settings import Settings
 
@@ -42,6 +43,7 @@ def create_app(settings: Settings, scorer: Scorer | None = None) -> web.Applicat
     app[METRICS] = Metrics()
     app[ACCESS_LOG] = AccessLog()
     app[REQUEST_IDS] = RequestIds()
+    app[TRUSTED_PROXIES] = TrustedProxies(settings.trusted_proxies)
     app[MODERATORS] = Moderators(
         {name: token.get_secret_value() for name, token in settings.moderator_tokens.items()}
     )

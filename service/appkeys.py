@@ -10,6 +10,7 @@ from .accesslog import AccessLog, RequestIds
 from .auth import Moderators
 from .metrics import Metrics
 from .moderation import Moderation
+from .proxies import TrustedProxies
 from .settings import Settings
 from .store import Store
 
@@ -21,3 +22,4 @@ MODERATORS = web.AppKey("moderators", Moderators)
 STORE = web.AppKey("store", Store)
 SCORER = web.AppKey("scorer", Scorer)
 MODERATION = web.AppKey("moderation", Moderation)
+TRUSTED_PROXIES = web.AppKey("trusted_proxies", TrustedProxies)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import functools
-import ipaddress
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -16,14 +14,14 @@ from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.multipart import BadContentDispositionHeader, BadContentDispositionParam
 from pydantic import ValidationError
 
-from .appkeys import MODERATION, SETTINGS
+from .appkeys import MODERATION, SETTINGS, TRUSTED_PROXIES
 from .draft import Draft
 from .errors import InvalidForm, InvalidQuery, MalformedRequest, UnsupportedContentType
 from .formtoken import issue
 from .pages import accepted_page
+from .proxies import TrustedProxies, client_ip
 from .redirects import safe_redirect
 from .schemas import CommentAccepted, CommentForm, FormTokenOut
-from .settings import IPNetwork
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -131,40 +129,13 @@ class ClientInfo:
     referer: str
 
 
-def client_info(request: web.Request, trusted: Sequence[IPNetwork]) -> ClientInfo:
+def client_info(request: web.Request, trusted: TrustedProxies) -> ClientInfo:
     """The client's address (X-Forwarded-For only from a trusted proxy), User-Agent and Referer."""
     return ClientInfo(
         ip=client_ip(request.remote or "", request.headers.getall("X-Forwarded-For", []), trusted),
         user_agent=request.headers.get("User-Agent", "")[:512],
         referer=request.headers.get("Referer", "")[:2048],
     )
-
-
-def client_ip(remote: str, forwarded: Sequence[str], trusted: Sequence[IPNetwork]) -> str:
-    """Walk X-Forwarded-For from the right, past trusted proxies, to the first untrusted hop."""
-    networks = tuple(trusted)
-    if _kind(remote, networks) is not _TRUSTED:
-        return remote
-    hops = [hop.strip() for header in forwarded for hop in header.split(",") if hop.strip()]
-    for hop in reversed(hops):
-        kind = _kind(hop, networks)
-        if kind is not _TRUSTED:
-            return hop if kind is _ADDRESS else remote
-    return hops[0] if hops and _kind(hops[0], networks) is not _NOT_AN_ADDRESS else remote
-
-
-_NOT_AN_ADDRESS, _ADDRESS, _TRUSTED = "not an address", "address", "trusted proxy"
-
-
-@functools.lru_cache(maxsize=4096)
-def _kind(text: str, trusted: tuple[IPNetwork, ...]) -> str:
-    """Whether ``text`` is an IP address, and one of a trusted proxy (remembered: the same
-    proxies and clients come back)."""
-    try:
-        ip = ipaddress.ip_address(text)
-    except ValueError:
-        return _NOT_AN_ADDRESS
-    return _TRUSTED if any(ip in network for network in trusted) else _ADDRESS
 
 
 def idempotency_key(request: web.Request) -> str | None:
@@ -210,7 +181,7 @@ async def post_comment(request: web.Request) -> web.StreamResponse:
     if isinstance(back := fields.get("redirect_to"), str):
         request[BACK_TO] = back
     form = validate(fields)
-    client = client_info(request, settings.trusted_proxies)
+    client = client_info(request, request.app[TRUSTED_PROXIES])
     draft = draft_of(form, fields, client, settings.form_token_field)
     submitted = await request.app[MODERATION].submit(draft, key)
     headers = {"Idempotent-Replayed": "true"} if submitted.replayed else {}

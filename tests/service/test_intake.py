@@ -7,13 +7,14 @@ import hmac
 from typing import Any
 from urllib.parse import urlencode
 
+import aiohttp_cors
 import orjson
 import pytest
 import redis.asyncio
 from aiohttp.test_utils import TestClient
 
-from service.intake import client_ip
 from service.keys import Keys
+from service.proxies import client_ip
 from service.schemas import Status
 from service.settings import Settings
 
@@ -441,6 +442,14 @@ async def test_cors_only_for_allowed_origins(client: Client) -> None:
         "/moderation/comments", headers={"Origin": ORIGIN, **preflight}
     )
     assert "Access-Control-Allow-Origin" not in moderation.headers
+    # aiohttp_cors is only asked about requests with an Origin (its own handler is wrapped).
+    handlers = client.app.on_response_prepare if client.app is not None else []
+    assert not any(
+        isinstance(getattr(h, "__self__", None), aiohttp_cors.CorsConfig) for h in handlers
+    )
+    plain = await client.post("/comments", data=form(comment="No origin here"))
+    assert plain.status == 201
+    assert "Access-Control-Allow-Origin" not in plain.headers
 
 
 async def test_multipart_with_a_broken_content_disposition_is_400(client: Client) -> None:
