@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import aiohttp_cors
-from aiohttp import web
+from aiohttp import hdrs, web
 
 from . import admin, akismet, intake, openapi, ops, queue
 
@@ -43,6 +43,7 @@ def _allow_cors(
 ) -> None:
     """Browsers may call the public endpoints from the site's own origins, and only those."""
     cors = aiohttp_cors.setup(app, defaults={})
+    _only_with_origin(app, cors)
     options = aiohttp_cors.ResourceOptions(  # type: ignore[no-untyped-call]
         allow_credentials=False,
         allow_headers=("Content-Type", "Idempotency-Key", "X-Request-ID"),
@@ -51,3 +52,18 @@ def _allow_cors(
     )
     for route in routes:
         cors.add(route, dict.fromkeys(origins, options))
+
+
+def _only_with_origin(app: web.Application, cors: aiohttp_cors.CorsConfig) -> None:
+    """aiohttp_cors looks up the route of every response before it reads the Origin header, and
+    a request without one (a form post, a call from a server) gets no CORS headers anyway: ask
+    it only about requests that carry one."""
+    prepare = app.on_response_prepare[-1]
+    if getattr(prepare, "__self__", None) is not cors:
+        return  # not the handler this was written for: leave it as it is
+
+    async def on_prepare(request: web.Request, response: web.StreamResponse) -> None:
+        if hdrs.ORIGIN in request.headers:
+            await prepare(request, response)
+
+    app.on_response_prepare[-1] = on_prepare
