@@ -27,6 +27,7 @@ class Metrics:
 
     def __init__(self) -> None:
         self._request_children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+        self._decision_children: dict[tuple[str, str], Counter] = {}
         self.registry = CollectorRegistry(auto_describe=True)
         reg = self.registry
         self.requests = Counter(
@@ -116,6 +117,13 @@ class Metrics:
             self._request_children[key] = children
         children[0].inc()
         children[1].observe(seconds)
+
+    def count_decision(self, status: str, reason: str) -> None:
+        """Count one reason a comment was given its status (the child is looked up once)."""
+        child = self._decision_children.get((status, reason))
+        if child is None:
+            child = self._decision_children[status, reason] = self.decisions.labels(status, reason)
+        child.inc()
 
     def observe_scoring(self, seconds: float, batch_size: int) -> None:
         self.scoring_seconds.observe(seconds)

@@ -123,7 +123,12 @@ class Moderation:
     async def _submit(
         self, draft: Draft, idempotency_key: str | None, expected: Expected
     ) -> Submitted:
-        fingerprint = hashlib.sha256(orjson.dumps(_fingerprint(draft))).hexdigest()
+        # What a repeated Idempotency-Key must match; without a key nothing is compared.
+        fingerprint = (
+            ""
+            if idempotency_key is None
+            else hashlib.sha256(orjson.dumps(_fingerprint(draft))).hexdigest()
+        )
         sub = Submission(
             post_id=draft.post_id,
             parent_id=draft.parent_id,
@@ -326,7 +331,7 @@ class Moderation:
 
     def _count(self, decision: Decision) -> None:
         for reason in decision.reasons:
-            self.metrics.decisions.labels(decision.status.value, reason.code).inc()
+            self.metrics.count_decision(decision.status.value, reason.code)
         if decision.decided is not decision.status:
             self.metrics.shadow_decisions.labels(decision.decided.value).inc()
 
