@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 from unittest import mock
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import orjson
 import pytest
@@ -20,7 +20,15 @@ from hypothesis import strategies as st
 
 from service.emails import is_email
 from service.errors import InvalidForm, MalformedRequest, UnsupportedContentType
-from service.intake import FORM, JSON, MAX_FIELDS, MULTIPART, read_fields, validate
+from service.intake import (
+    FORM,
+    JSON,
+    MAX_FIELDS,
+    MULTIPART,
+    parse_urlencoded,
+    read_fields,
+    validate,
+)
 from service.openapi.public import FIELD_MESSAGES
 from service.schemas import MAX_AUTHOR, MAX_COMMENT_BYTES, MAX_EMAIL, MAX_URL, CommentForm
 
@@ -239,3 +247,37 @@ def test_any_body_is_read_or_refused(body: bytes, content_type: str, count: Coun
         assert isinstance(fields, Mapping)
         assert len(fields) <= MAX_FIELDS
         assert all(isinstance(name, str) for name in fields)
+
+
+_URLENCODED_PIECES = st.sampled_from(
+    [b"&", b"=", b"+", b"%", b"%41", b"%2B", b"%26", b"%3D", b"%C3%A9", b"%c3", b"%A9", b"%zz",
+     b"%4", b"%E2%82%AC", b"%00", b"%5C", b"\\", b"\\x41", b"\\\\", b"a", b"b", b" ",
+     "é".encode(), b"\xe9", "€".encode()]
+)  # fmt: skip
+
+
+@EXAMPLES
+@given(
+    body=st.lists(_URLENCODED_PIECES, max_size=24).map(b"".join),
+    charset=st.sampled_from(["utf-8", "latin-1", "ascii"]),
+)
+def test_urlencoded_bodies_read_as_parse_qsl_reads_them(
+    body: bytes, charset: str, count: Counter[str]
+) -> None:
+    try:
+        text = body.decode(charset)
+    except UnicodeError:
+        count["not the charset"] += 1
+        return
+    try:
+        expected: dict[str, str] | None = dict(
+            parse_qsl(text, keep_blank_values=True, encoding=charset, errors="strict")
+        )
+    except UnicodeError:
+        expected = None
+    try:
+        got: dict[str, str] | None = parse_urlencoded(body, charset)
+    except UnicodeError:
+        got = None
+    count["refused" if expected is None else "read"] += 1
+    assert got == expected
