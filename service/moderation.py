@@ -89,6 +89,7 @@ class Moderation:
         self.metrics = metrics
         configured = settings.secret_key
         self._secret = configured.get_secret_value().encode() if configured else None
+        self._ip_hmac: hmac.HMAC | None = None
         self._rules = RuleSet.build(defaults, 0, frozenset())
         self._refused: dict[str, float] = {}  # address hash -> monotonic time it may post again
         self._unusual: dict[str, float] = {}  # trusted-author or post key -> remembered until
@@ -109,7 +110,12 @@ class Moderation:
 
     async def hash_ip(self, ip: str) -> str:
         """Addresses are kept as a keyed hash: enough to match floods, not to find people."""
-        return hmac.new(await self.secret(), ip.encode(), hashlib.sha256).hexdigest()[:32]
+        keyed = self._ip_hmac
+        if keyed is None:  # keyed once: a copy costs less than setting up the key again
+            keyed = self._ip_hmac = hmac.new(await self.secret(), digestmod=hashlib.sha256)
+        mac = keyed.copy()
+        mac.update(ip.encode())
+        return mac.hexdigest()[:32]
 
     async def submit(self, draft: Draft, idempotency_key: str | None = None) -> Submitted:
         """Check, score, decide and store one comment; answered only once Redis has it."""
