@@ -42,8 +42,10 @@ def _allow_cors(
     app: web.Application, routes: Sequence[web.AbstractRoute], origins: Sequence[str]
 ) -> None:
     """Browsers may call the public endpoints from the site's own origins, and only those."""
+    hooks = len(app.on_response_prepare)
     cors = aiohttp_cors.setup(app, defaults={})
-    _only_with_origin(app, cors)
+    if len(app.on_response_prepare) == hooks + 1:  # its hook for every response
+        _only_with_origin(app)
     options = aiohttp_cors.ResourceOptions(  # type: ignore[no-untyped-call]
         allow_credentials=False,
         allow_headers=("Content-Type", "Idempotency-Key", "X-Request-ID"),
@@ -54,13 +56,11 @@ def _allow_cors(
         cors.add(route, dict.fromkeys(origins, options))
 
 
-def _only_with_origin(app: web.Application, cors: aiohttp_cors.CorsConfig) -> None:
+def _only_with_origin(app: web.Application) -> None:
     """aiohttp_cors looks up the route of every response before it reads the Origin header, and
     a request without one (a form post, a call from a server) gets no CORS headers anyway: ask
     it only about requests that carry one."""
     prepare = app.on_response_prepare[-1]
-    if getattr(prepare, "__self__", None) is not cors:
-        return  # not the handler this was written for: leave it as it is
 
     async def on_prepare(request: web.Request, response: web.StreamResponse) -> None:
         if hdrs.ORIGIN in request.headers:
