@@ -1,6 +1,8 @@
 """Hashed n-grams: the same text gets the same columns wherever and with whatever it is batched."""
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from classifier.features import NgramHasher
 
@@ -43,3 +45,23 @@ def test_non_bmp_characters() -> None:
     chars, words = HASHER.transform(["nice 👍🏽 song"])
     assert chars.nnz > 0
     assert words.sum() == 3  # nice, song, "nice song"
+
+
+def plain_char_grams(text: str, sizes: range) -> list[str]:
+    """The character n-grams the hasher counts, enumerated one by one: in " text ", every run of
+    2 to 5 characters with no space strictly inside (a 2-gram is not two spaces), size by size."""
+    padded = f" {text} "
+    grams = []
+    for size in sizes:
+        for start in range(len(padded) - size + 1):
+            gram = padded[start : start + size]
+            inner_space = " " in gram[1:-1] if size > 2 else gram == "  "
+            if not inner_space:
+                grams.append(gram)
+    return grams
+
+
+@given(st.text(alphabet="ab c1é👍\t", max_size=40))
+def test_character_ngrams_are_exactly_the_plain_enumeration(text: str) -> None:
+    char_terms, _ = HASHER.terms(text)
+    assert [gram for gram, _ in char_terms] == plain_char_grams(text, range(2, 6))
