@@ -32,10 +32,11 @@ async def redis_context(app: web.Application) -> AsyncIterator[None]:
     if settings.redis_url is None:
         raise RuntimeError("no Redis URL: the CLI starts the embedded Redis before the app")
     client = connect(settings.redis_url, settings.redis_timeout)
-    app[STORE] = Store(client, Keys(settings.key_prefix))
+    app[STORE] = store = Store(client, Keys(settings.key_prefix))
     try:
         yield
     finally:
+        await store.close()
         await client.aclose()
 
 

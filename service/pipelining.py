@@ -36,9 +36,13 @@ _Call = tuple[Script, Sequence[Any], Sequence[Any]]
 class ScriptPipeline:
     """Collects the script calls made within one loop iteration and sends them at once."""
 
-    def __init__(self, redis: Redis, max_batch: int = 512) -> None:
+    def __init__(self, redis: Redis, max_batch: int = 512, keep: int = 4) -> None:
         self.redis = redis
         self._batcher: TickBatcher[_Call, Any] = TickBatcher(self._send, max_batch)
+        # Connections kept between batches (up to ``keep``): taking one from the pool, with its
+        # locks, timeout and readiness probe, cost more than writing a small batch.
+        self._idle: list[Any] = []
+        self._keep = keep
 
     async def call(self, script: Script, keys: Sequence[Any], args: Sequence[Any]) -> Any:
         """Run ``script`` with ``keys`` and ``args``; raises the RedisError of this call."""
@@ -60,16 +64,22 @@ class ScriptPipeline:
         # connection that broke (Redis restarted) is replaced once before the error reaches the
         # callers. A timeout is not retried: Redis is slow or stopped, and waiting twice as long
         # helps nobody.
+        # The retry takes its connection from the pool, which checks it, after every kept one
+        # is dropped: after a restart they are all broken.
         try:
-            return await self._send_once(batch)
+            return await self._send_once(batch, reuse=True)
         except (RedisConnectionError, ConnectionResetError, BrokenPipeError):
-            return await self._send_once(batch)
+            await self._drop_idle()
+            return await self._send_once(batch, reuse=False)
 
-    async def _send_once(self, batch: Sequence[_Call]) -> list[Any]:
+    async def _send_once(self, batch: Sequence[_Call], reuse: bool) -> list[Any]:
         """One write of every call (packed by hiredis, in C), then one reply per call, on one
-        pooled connection: redis-py's own pipeline costs more per call than the call itself."""
+        connection: redis-py's own pipeline costs more per call than the call itself."""
         pool = self.redis.connection_pool
-        connection = await pool.get_connection()  # type: ignore[no-untyped-call]
+        if reuse and self._idle:
+            connection = self._idle.pop()
+        else:
+            connection = await pool.get_connection()  # type: ignore[no-untyped-call]
         try:
             await connection.send_packed_command(
                 b"".join(
@@ -86,7 +96,22 @@ class ScriptPipeline:
                     replies.append(exc)
         except BaseException:
             await connection.disconnect()
+            await pool.release(connection)
             raise
-        finally:
+        if len(self._idle) < self._keep:
+            self._idle.append(connection)  # every reply read: ready for the next batch
+        else:
             await pool.release(connection)
         return replies
+
+    async def _drop_idle(self) -> None:
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            await connection.disconnect()
+            await self.redis.connection_pool.release(connection)
+
+    async def close(self) -> None:
+        """Hand the kept connections back to the pool."""
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            await self.redis.connection_pool.release(connection)

@@ -53,6 +53,10 @@ class Store:
         self._akismet_feedback = redis.register_script(lua("akismet_feedback.lua"))
         self._forget_email = Script(lua("forget_email.lua"))
 
+    async def close(self) -> None:
+        """Return the connections the script pipeline keeps to the pool (before it closes)."""
+        await self._scripts.close()
+
     @guarded
     async def ping(self) -> float:
         """Round-trip time of a PING, in seconds."""

@@ -171,6 +171,37 @@ async def test_concurrent_calls_share_pipelines(store: Store) -> None:
     assert all(ctx.duplicate_of == rec.id for ctx, rec in zip(contexts, records, strict=True))
 
 
+async def _kept_connections(store: Store) -> list[int]:
+    """The Redis client ids of the connections the script pipeline keeps between batches."""
+    ids = []
+    for connection in store._scripts._idle:
+        await connection.send_command("CLIENT", "ID")
+        ids.append(int(await connection.read_response()))
+    return ids
+
+
+async def test_batches_reuse_a_kept_connection_and_survive_its_loss(store: Store) -> None:
+    first = record(content="First")
+    await store.create(first, submission(first), LIMITS)
+    kept = await _kept_connections(store)
+    assert len(kept) == 1
+    second = record(content="Second")
+    await store.create(second, submission(second), LIMITS)
+    assert await _kept_connections(store) == kept  # the same connection, not a pool round
+    # Redis drops it (a restart, a timeout, CLIENT KILL): the next call still succeeds, on a
+    # connection from the pool, and nothing is written twice.
+    assert await store.redis.client_kill_filter(_id=kept[0]) == 1
+    third = record(content="Third")
+    assert (await store.create(third, submission(third), LIMITS)).outcome == "created"
+    assert (
+        await store.redis.exists(*(store.keys.comment(r.id) for r in (first, second, third))) == 3
+    )
+    assert len(await _kept_connections(store)) == 1
+    assert await _kept_connections(store) != kept
+    await store.close()
+    assert store._scripts._idle == []
+
+
 # A comment decided without reading the state first ----------------------------------------
 
 
