@@ -29,6 +29,26 @@ async def test_calls_made_together_share_one_batch() -> None:
     assert rec.batches == [[0, 1, 2, 3, 4]]
 
 
+async def _one_call_a_loop_iteration_apart(batcher: TickBatcher[int, int]) -> list[int]:
+    async def later() -> int:
+        await asyncio.sleep(0)  # made one loop iteration after the first call
+        return await batcher.submit(2)
+
+    return list(await asyncio.gather(batcher.submit(1), later()))
+
+
+async def test_a_call_one_loop_iteration_later_joins_the_batch() -> None:
+    rec = Recorder()
+    batcher: TickBatcher[int, int] = TickBatcher(rec.run, max_batch=64)
+    assert await _one_call_a_loop_iteration_apart(batcher) == [10, 20]
+    assert rec.batches == [[1, 2]]
+    # With a single tick the same two calls make two batches.
+    rec = Recorder()
+    batcher = TickBatcher(rec.run, max_batch=64, ticks=1)
+    assert await _one_call_a_loop_iteration_apart(batcher) == [10, 20]
+    assert rec.batches == [[1], [2]]
+
+
 async def test_max_batch_splits_and_each_failure_stays_with_its_call() -> None:
     rec = Recorder()
     batcher: TickBatcher[int, int] = TickBatcher(rec.run, max_batch=2)
