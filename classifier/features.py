@@ -68,13 +68,21 @@ class _Powers:
 _POWERS = _Powers()
 
 
+_S30, _S27, _S31 = U64(30), U64(27), U64(31)
+_M1, _M2 = U64(0xBF58476D1CE4E5B9), U64(0x94D049BB133111EB)
+
+
 def _mix(h: NDArray[np.uint64], salt: int | NDArray[np.uint64], bits: int) -> NDArray[np.int64]:
-    """splitmix64 finaliser of (hash ^ salt), top ``bits`` bits as a column index."""
+    """splitmix64 finaliser of (hash ^ salt), top ``bits`` bits as a column index (in place on
+    one new array: a small batch pays per operation more than per element)."""
     z = h ^ (U64(salt) if isinstance(salt, int) else salt)
-    z = (z ^ (z >> U64(30))) * U64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> U64(27))) * U64(0x94D049BB133111EB)
-    z ^= z >> U64(31)
-    return (z >> U64(64 - bits)).astype(np.int64)
+    z ^= z >> _S30
+    z *= _M1
+    z ^= z >> _S27
+    z *= _M2
+    z ^= z >> _S31
+    z >>= U64(64 - bits)
+    return z.astype(np.int64)
 
 
 def count_triplets(
