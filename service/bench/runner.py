@@ -61,6 +61,7 @@ class Target:
     workers: int = 0  # 0: the baseline
     processes: int = 1  # the baseline's processes
     port: int = field(default_factory=_free_port)
+    cwd: Path | None = None  # where it runs: a checkout other than this one (bench --against)
     process: subprocess.Popen[bytes] | None = None
     results: dict[int, list[LoadResult]] = field(default_factory=dict)
     lags: dict[int, list[float]] = field(default_factory=dict)
@@ -75,6 +76,7 @@ class Target:
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and modules
             [*self.command, "--port", str(self.port)],
             env=self.env,
+            cwd=self.cwd,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -113,7 +115,7 @@ class Target:
                 self.process.kill()
 
 
-def _form_token(target: Target) -> tuple[str, float]:
+def form_token(target: Target) -> tuple[str, float]:
     with urllib.request.urlopen(target.url + "form-token?post=4127", timeout=5) as answer:  # noqa: S310
         given = json.loads(answer.read())
     return str(given["token"]), float(given["min_seconds"])
@@ -344,7 +346,7 @@ def run_load(args: argparse.Namespace) -> dict[str, object]:
                 target.start()
             for target in targets:
                 target.wait_ready()
-            token, min_seconds = _form_token(next(t for t in targets if t.workers))
+            token, min_seconds = form_token(next(t for t in targets if t.workers))
             time.sleep(min_seconds + 0.2)
             for target in targets:
                 _load(target, args, token, args.warmup, max(args.connections), redis_pid)
@@ -403,11 +405,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--tool", choices=["wrk", "python"], default="wrk" if wrk_available() else "python"
     )
     parser.add_argument("--no-scoring", action="store_true", help="skip the scoring benchmark")
+    parser.add_argument(
+        "--against",
+        type=Path,
+        default=None,
+        metavar="CHECKOUT",
+        help="instead: this checkout's service and the one in CHECKOUT (another version of "
+        "replyguard) side by side under the same load, their CPU per request compared",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
 
 
 def main(args: argparse.Namespace) -> int:
     """`replyguard bench`."""
+    if args.against is not None:
+        from .pair import run_pair
+
+        report = run_pair(args)
+        if args.json is not None:
+            args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        return 0
     report = run_load(args)
     if not args.no_scoring:
         from .scoring import run_scoring

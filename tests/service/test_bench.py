@@ -86,6 +86,39 @@ def test_bench_measures_every_server_against_the_baseline(tool: str, tmp_path: P
     assert "ratio" in done.stdout
 
 
+def test_bench_against_a_checkout_runs_both_side_by_side(tmp_path: Path) -> None:
+    """This checkout against itself (the checkout the tests run from): both servers answer
+    every post with 201 in both start orders, and the CPU ratio comes out near 1."""
+    here = Path(__file__).resolve().parents[2]
+    out = tmp_path / "pair.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "service", "bench", "--against", str(here), "--seconds", "1",
+         "--warmup", "0.5", "--rounds", "2", "--connections", "4", "--tool", "python",
+         "--json", str(out)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(out.read_text())
+    assert report["against"] == str(here)
+    assert report["not_201"] == 0
+    assert {order: len(r) for order, r in report["ratios_by_order"].items()} == {
+        "other first": 2,
+        "this first": 2,
+    }
+    assert all(rate > 0 for rates in report["rps"].values() for rate in rates)
+    assert 0.5 < report["cpu_per_request_this_over_other"] < 2.0
+    assert "CPU per request, this checkout / the other" in done.stdout
+
+
+def test_bench_against_something_else_is_refused(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "service", "bench", "--against", str(tmp_path)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert f"{tmp_path.resolve()} is not a replyguard checkout" in done.stderr
+
+
 def test_posts_carry_no_digits_that_would_read_as_a_phone_number() -> None:
     assert [letters(n) for n in (0, 1, 25, 26, 675, 676)] == ["a", "b", "z", "ba", "zz", "baa"]
     run = run_id()
