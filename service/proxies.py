@@ -9,12 +9,8 @@ from collections.abc import Sequence
 from .settings import IPNetwork
 
 
-def client_ip(
-    remote: str, forwarded: Sequence[str], trusted: TrustedProxies | Sequence[IPNetwork]
-) -> str:
+def client_ip(remote: str, forwarded: Sequence[str], trusted: TrustedProxies) -> str:
     """Walk X-Forwarded-For from the right, past trusted proxies, to the first untrusted hop."""
-    if not isinstance(trusted, TrustedProxies):
-        trusted = TrustedProxies(trusted)
     kind = trusted.kind
     if kind(remote) is not _TRUSTED:
         return remote
@@ -35,9 +31,8 @@ class TrustedProxies:
     took most of a request's address handling)."""
 
     def __init__(self, networks: Sequence[IPNetwork]) -> None:
-        self.networks = tuple(networks)
         self._ranges = tuple(
-            (n.version, int(n.network_address), int(n.broadcast_address)) for n in self.networks
+            (n.version, int(n.network_address), int(n.broadcast_address)) for n in networks
         )
 
     def kind(self, text: str) -> str:

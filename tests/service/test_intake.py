@@ -13,7 +13,7 @@ import redis.asyncio
 from aiohttp.test_utils import TestClient
 
 from service.keys import Keys
-from service.proxies import client_ip
+from service.proxies import TrustedProxies, client_ip
 from service.schemas import Status
 from service.settings import Settings
 
@@ -113,7 +113,7 @@ async def test_request_metadata_is_recorded(client: Client) -> None:
 )
 def test_client_ip(remote: str, forwarded: list[str], expected: str) -> None:
     trusted = Settings(trusted_proxies="127.0.0.1,10.0.0.0/8").trusted_proxies  # type: ignore[arg-type]
-    assert client_ip(remote, forwarded, trusted) == expected
+    assert client_ip(remote, forwarded, TrustedProxies(trusted)) == expected
 
 
 @pytest.mark.parametrize(
