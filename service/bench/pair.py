@@ -84,16 +84,15 @@ def run_pair(args: argparse.Namespace) -> dict[str, object]:
                     for target in started:
                         target.start()
                         target.wait_ready()
-                    token, min_seconds = form_token(this)
-                    other_token, _ = form_token(that)
+                    (this_token, min_seconds), (that_token, _) = form_token(this), form_token(that)
                     time.sleep(min_seconds + 0.2)
-                    tokens = {id(this): token, id(that): other_token}
+                    driven = ((this, this_token), (that, that_token))
                     with ThreadPoolExecutor(2) as pool:
                         for round_no in range(args.rounds + 1):  # the first warms both up
                             seconds = args.warmup if round_no == 0 else args.seconds
                             a, b = (
-                                pool.submit(_measure, t, args, tokens[id(t)], seconds, connections)
-                                for t in (this, that)
+                                pool.submit(_measure, t, args, token, seconds, connections)
+                                for t, token in driven
                             )
                             (this_load, this_cpu), (that_load, that_cpu) = a.result(), b.result()
                             if round_no == 0:
