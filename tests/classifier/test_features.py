@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from classifier.features import NgramHasher
+from classifier.features import NgramHasher, count_triplets
 
 HASHER = NgramHasher(char_bits=16, word_bits=14)
 
@@ -65,3 +65,20 @@ def plain_char_grams(text: str, sizes: range) -> list[str]:
 def test_character_ngrams_are_exactly_the_plain_enumeration(text: str) -> None:
     char_terms, _ = HASHER.terms(text)
     assert [gram for gram, _ in char_terms] == plain_char_grams(text, range(2, 6))
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 40), st.integers(0, (1 << 19) - 1)), max_size=300),
+    st.sampled_from([19, 52]),
+)
+def test_triplets_are_what_unique_gives(pairs: list[tuple[int, int]], bits: int) -> None:
+    """(document, column, count, first n-gram) as np.unique with its first indices and counts
+    gives them; with 52 bits a long list leaves no room to pack the index (np.unique then)."""
+    docs = np.array([d for d, _ in pairs], dtype=np.int64)
+    cols = np.array([c for _, c in pairs], dtype=np.int64)
+    keys, first, counts = np.unique((docs << bits) | cols, return_index=True, return_counts=True)
+    rows, got_cols, got_counts, got_first = count_triplets(docs, cols, bits)
+    assert rows.tolist() == (keys >> bits).tolist()
+    assert got_cols.tolist() == (keys & ((1 << bits) - 1)).tolist()
+    assert got_counts.tolist() == counts.tolist()
+    assert got_first.tolist() == first.tolist()
