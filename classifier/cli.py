@@ -7,7 +7,6 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -148,8 +147,8 @@ def _score(args: argparse.Namespace) -> int:
             for scores in scorer.score(batch, explain=max(args.explain, 0)):
                 record: dict[str, Any] = {"spam": scores.spam, "abuse": scores.abuse}
                 if args.explain > 0:
-                    record["spam_top"] = [asdict(c) for c in scores.spam_top]
-                    record["abuse_top"] = [asdict(c) for c in scores.abuse_top]
+                    record["spam_top"] = [c._asdict() for c in scores.spam_top]
+                    record["abuse_top"] = [c._asdict() for c in scores.abuse_top]
                 out.write(json.dumps(record) + "\n")
             out.flush()
     except (artifact.ArtifactError, InputError) as exc:
