@@ -3,7 +3,9 @@
 Comment spam has a small stock of formulas: the call to action ("click here", "visit my
 site", "subscribe to my channel"), the prize ("you have won", "claim your prize"), the goods
 (online casinos, pharmacies, replica watches, payday loans) and, on blogs, the praise that
-carries a link ("great post", "thanks for sharing", "keep up the good work"). Keyword lists
+carries a link ("great post", "thanks for sharing", "keep up the good work") and the
+sentences of the blog-spam kits, which talk about the blog rather than the article ("which
+blog platform", "the design and layout of your site", "plugins to help with SEO"). Keyword lists
 of this kind are what WordPress's moderation keys and the comment blocklists sites share are
 made of; here the list is a learnt signal, not a rule: one weight for "the comment uses a
 spam formula", which carries to formulas the training data has seldom seen, where n-gram
@@ -48,6 +50,17 @@ SPAM_PHRASES = (
     "thanks for sharing", "thank you for sharing", "keep up the good work", "your blog",
     "this blog", "bookmarked", "webmaster", "valuable information", "useful information",
     "very informative", "informative article", "informative post",
+    # the blog-spam kits: a few hundred spun sentences about the blog itself, posted everywhere
+    # with a link in the website field (no praise of the article needed to give them away)
+    "blog platform", "blogging platform", "been blogging", "new to blogging", "fellow blogger",
+    "blog layout", "design and layout", "layout of your", "rss feed", "your feed", "same niche",
+    "quick heads up", "piece of writing", "resist commenting", "ended up here",
+    "be written any better", "stumbled upon your", "found your blog", "keep up the great work",
+    "keep up the excellent work", "keep up the fantastic work", "helpful information",
+    "useful info", "great info", "valuable info", "i will bookmark", "bookmark your",
+    "blog owner", "hi admin", "hello admin", "dear admin",
+    "my web page", "my webpage", "my homepage", "my web site", "my weblog", "web blog",
+    "with seo", "seo plugin", "browsing online", "surfing around",
 )
 # fmt: on
 
