@@ -34,7 +34,7 @@ _Call = tuple[Script, Sequence[Any], Sequence[Any]]
 
 
 class ScriptPipeline:
-    """Collects the script calls made within a loop iteration or two (see ``TickBatcher``) and
+    """Collects the script calls made within a few loop iterations (see ``TickBatcher``) and
     sends them at once."""
 
     def __init__(self, redis: Redis, max_batch: int = 512, keep: int = 4) -> None:

@@ -29,24 +29,32 @@ async def test_calls_made_together_share_one_batch() -> None:
     assert rec.batches == [[0, 1, 2, 3, 4]]
 
 
-async def _one_call_a_loop_iteration_apart(batcher: TickBatcher[int, int]) -> list[int]:
+async def _batches_of_two_calls(gap: int, ticks: int | None = None) -> list[list[int]]:
+    """The batches of two calls, the second made ``gap`` loop iterations after the first."""
+    rec = Recorder()
+    batcher: TickBatcher[int, int] = (
+        TickBatcher(rec.run, max_batch=64)
+        if ticks is None
+        else TickBatcher(rec.run, max_batch=64, ticks=ticks)
+    )
+
     async def later() -> int:
-        await asyncio.sleep(0)  # made one loop iteration after the first call
+        for _ in range(gap):
+            await asyncio.sleep(0)
         return await batcher.submit(2)
 
-    return list(await asyncio.gather(batcher.submit(1), later()))
+    assert list(await asyncio.gather(batcher.submit(1), later())) == [10, 20]
+    return rec.batches
 
 
-async def test_a_call_one_loop_iteration_later_joins_the_batch() -> None:
-    rec = Recorder()
-    batcher: TickBatcher[int, int] = TickBatcher(rec.run, max_batch=64)
-    assert await _one_call_a_loop_iteration_apart(batcher) == [10, 20]
-    assert rec.batches == [[1, 2]]
-    # With a single tick the same two calls make two batches.
-    rec = Recorder()
-    batcher = TickBatcher(rec.run, max_batch=64, ticks=1)
-    assert await _one_call_a_loop_iteration_apart(batcher) == [10, 20]
-    assert rec.batches == [[1], [2]]
+async def test_a_call_fewer_ticks_later_joins_the_batch() -> None:
+    # The default, three ticks: a call up to two loop iterations after the first joins it.
+    assert TickBatcher(Recorder().run, max_batch=64).ticks == 3
+    assert await _batches_of_two_calls(2) == [[1, 2]]
+    assert await _batches_of_two_calls(3) == [[1], [2]]
+    for ticks in (1, 2, 4):
+        assert await _batches_of_two_calls(ticks - 1, ticks) == [[1, 2]]
+        assert await _batches_of_two_calls(ticks, ticks) == [[1], [2]]
 
 
 async def test_max_batch_splits_and_each_failure_stays_with_its_call() -> None:
