@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import math
 import time
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from classifier.scorer import Scores as ModelScores
 from .batching import Expected
 from .draft import Draft
 from .errors import Duplicate, Forbidden, IdempotencyMismatch, TooFast
-from .formtoken import TokenCheck, TokenState, check
+from .formtoken import TokenCheck, TokenState, check, hmac_sha256
 from .ids import new_id
 from .metrics import Metrics
 from .policy import Decision, decide
@@ -89,7 +88,6 @@ class Moderation:
         self.metrics = metrics
         configured = settings.secret_key
         self._secret = configured.get_secret_value().encode() if configured else None
-        self._ip_hmac: hmac.HMAC | None = None
         self._rules = RuleSet.build(defaults, 0, frozenset())
         self._refused: dict[str, float] = {}  # address hash -> monotonic time it may post again
         self._unusual: dict[str, float] = {}  # trusted-author or post key -> remembered until
@@ -110,12 +108,7 @@ class Moderation:
 
     async def hash_ip(self, ip: str) -> str:
         """Addresses are kept as a keyed hash: enough to match floods, not to find people."""
-        keyed = self._ip_hmac
-        if keyed is None:  # keyed once: a copy costs less than setting up the key again
-            keyed = self._ip_hmac = hmac.new(await self.secret(), digestmod=hashlib.sha256)
-        mac = keyed.copy()
-        mac.update(ip.encode())
-        return mac.hexdigest()[:32]
+        return hmac_sha256(await self.secret(), ip.encode()).hexdigest()[:32]
 
     async def submit(self, draft: Draft, idempotency_key: str | None = None) -> Submitted:
         """Check, score, decide and store one comment; answered only once Redis has it."""

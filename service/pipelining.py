@@ -106,13 +106,15 @@ class ScriptPipeline:
         return replies
 
     async def _drop_idle(self) -> None:
-        idle, self._idle = self._idle, []
-        for connection in idle:
-            await connection.disconnect()
-            await self.redis.connection_pool.release(connection)
+        await self._release_idle(disconnect=True)
 
     async def close(self) -> None:
         """Hand the kept connections back to the pool."""
+        await self._release_idle(disconnect=False)
+
+    async def _release_idle(self, disconnect: bool) -> None:
         idle, self._idle = self._idle, []
         for connection in idle:
+            if disconnect:
+                await connection.disconnect()
             await self.redis.connection_pool.release(connection)
