@@ -5,13 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import sklearn
-import skops
-import skops.io as sio
 
 CARD_JSON = ".card.json"
 CARD_MD = ".card.md"
@@ -48,16 +46,20 @@ def card_paths(path: Path) -> tuple[Path, Path]:
 
 
 def library_versions() -> dict[str, str]:
-    """The versions an artifact is bound to."""
+    """The versions an artifact is bound to, read from the installed packages' metadata: the
+    compiled copy (``classifier.compiled``) is checked against them without importing
+    scikit-learn or skops."""
     return {
-        "scikit-learn": sklearn.__version__,
+        "scikit-learn": metadata.version("scikit-learn"),
         "numpy": np.__version__,
-        "skops": skops.__version__,
+        "skops": metadata.version("skops"),
     }
 
 
 def save(data: dict[str, Any], path: Path, card: dict[str, Any], markdown: str) -> dict[str, Any]:
     """Write the artifact, then its card with the artifact's checksum; returns the card."""
+    import skops.io as sio  # imports every scikit-learn estimator: only where it is needed
+
     path.parent.mkdir(parents=True, exist_ok=True)
     sio.dump({"format": FORMAT, **data}, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     digest = sha256_file(path)
@@ -114,9 +116,13 @@ def verify(path: Path) -> dict[str, Any]:
     return card
 
 
-def load(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(artifact data, card) after verification; only trusted types are ever constructed."""
-    card = verify(path)
+def load(path: Path, card: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(artifact data, card) after verification (pass the card ``verify`` returned to skip
+    doing it again); only trusted types are ever constructed."""
+    import skops.io as sio  # imports every scikit-learn estimator: only where it is needed
+
+    if card is None:
+        card = verify(path)
     try:
         untrusted = [t for t in sio.get_untrusted_types(file=path) if t not in TRUSTED_TYPES]
         if untrusted:

@@ -33,7 +33,7 @@ def train_and_write(
         "heads": {task.value: head.to_data() for task, head in trained.heads.items()},
         "thresholds": trained.thresholds,
     }
-    scorer = Scorer(trained.featuriser, trained.heads, trained.thresholds, {})
+    scorer = Scorer.from_heads(trained.featuriser, trained.heads, trained.thresholds, {})
     metrics = collect(scorer.probabilities, root, trained.thresholds, trained.settings, say, corpus)
     info = card.build(trained, root, metrics, feedback)
     written = artifact.save(data, out, info, card.markdown(info))

@@ -1,4 +1,4 @@
-"""The classifier's commands: ``train``, ``evaluate``, ``score`` and ``bench``."""
+"""The classifier's commands: ``train``, ``evaluate``, ``score``, ``compile`` and ``bench``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from classifier import artifact
+from classifier import artifact, compiled
 from classifier.datasets import DatasetError, default_datasets_dir
 from classifier.lexicon import LexiconError
 from classifier.scorer import CommentInput, Scorer
@@ -24,7 +24,7 @@ class InputError(Exception):
 
 
 def register(subparsers: Any, *, bench: bool = True) -> None:
-    """Add ``train``, ``evaluate``, ``score`` (and ``bench``) to an argparse subparsers object;
+    """Add ``train``, ``evaluate``, ``score``, ``compile`` (and ``bench``) to argparse subparsers;
     a caller with a benchmark of its own that includes this one passes ``bench=False``."""
     data_help = "datasets folder (default: $REPLYGUARD_DATASETS or ../shared/datasets)"
     model_help = "model artifact (default: the one shipped in the package)"
@@ -51,6 +51,19 @@ def register(subparsers: Any, *, bench: bool = True) -> None:
     p.add_argument("--model", type=Path, default=None, help=model_help)
     p.add_argument("--explain", type=int, default=0, help="add the top N contributions per head")
     p.set_defaults(func=_score)
+
+    p = subparsers.add_parser(
+        "compile",
+        help="verify a model and write its compiled copy, as its first load does "
+        "(for a read-only deployment: do it when the image is built)",
+    )
+    p.add_argument("--model", type=Path, default=None, help=model_help)
+    p.add_argument(
+        "--cache",
+        default=None,
+        help=f"folder of compiled models (default: ${compiled.ENV} or ~/.cache/replyguard/models)",
+    )
+    p.set_defaults(func=_compile)
 
     if not bench:
         return
@@ -86,6 +99,23 @@ def _evaluate(args: argparse.Namespace) -> int:
         run_evaluation(scorer, args.datasets or default_datasets_dir(), args.out, args.quick)
     except (artifact.ArtifactError, DatasetError) as exc:
         return _fail(str(exc))
+    return 0
+
+
+def _compile(args: argparse.Namespace) -> int:
+    directory = compiled.resolve(
+        args.cache if args.cache is not None else os.environ.get(compiled.ENV)
+    )
+    if directory is None:
+        return _fail(f"no folder to compile into (--cache or ${compiled.ENV} says off)")
+    try:
+        scorer = Scorer.load(args.model, cache=False)
+    except artifact.ArtifactError as exc:
+        return _fail(str(exc))
+    written = compiled.write(directory, str(scorer.card["artifact"]["sha256"]), scorer.tables())
+    if written is None:
+        return _fail(f"cannot write into {directory}")
+    print(f"model {scorer.version} compiled into {written}")
     return 0
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
 
 U64 = np.uint64
@@ -115,6 +114,8 @@ def count_triplets(
 
 def _counts(docs: NDArray[np.int64], cols: NDArray[np.int64], n_docs: int, bits: int) -> Counts:
     """A CSR matrix of how often each column occurs in each document."""
+    import scipy.sparse as sp  # training only: scoring does without scipy
+
     keys, counts = np.unique((docs << bits) | cols, return_counts=True)
     rows = keys >> bits
     indptr = np.zeros(n_docs + 1, dtype=np.int64)

@@ -5,16 +5,17 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
-from sklearn.linear_model import LogisticRegression
 
 from classifier.features import Grams, NgramHasher, count_triplets
 from classifier.signals import SIGNAL_NAMES, CommentInput, signals
 from classifier.text import normalise
+
+if TYPE_CHECKING:  # scoring needs neither: scipy and scikit-learn are imported where they are
+    from sklearn.linear_model import LogisticRegression
 
 Matrix: TypeAlias = Any  # scipy.sparse.csr_matrix; scipy is untyped here
 Vector = NDArray[np.float64]
@@ -87,6 +88,8 @@ class Featuriser:
 
     def transform(self, items: Sequence[CommentInput]) -> Matrix:
         """The feature matrix, one row per comment (built from ``rows``: the same numbers)."""
+        import scipy.sparse as sp  # training and evaluation only: scoring does without scipy
+
         if len(items) > _CHUNK:
             parts = [self.transform(items[i : i + _CHUNK]) for i in range(0, len(items), _CHUNK)]
             return sp.vstack(parts, format="csr")

@@ -11,8 +11,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from classifier import artifact
+from classifier import artifact, compiled
 from classifier.explain import Contribution, explain_batch
+from classifier.features import NgramHasher
 from classifier.labels import Task
 from classifier.pipeline import Featuriser, Head, Rows
 from classifier.signals import SIGNAL_NAMES, CommentInput
@@ -50,36 +51,77 @@ class Scorer:
     def __init__(
         self,
         featuriser: Featuriser,
-        heads: Mapping[Task, Head],
+        weights: NDArray[np.float64],
+        bias: NDArray[np.float64],
         thresholds: Mapping[str, float],
         card: Mapping[str, Any],
+        source: str = "memory",
     ) -> None:
+        """``weights`` is (features, 2) and ``bias`` (2,): the spam and abuse heads folded
+        (``Head.folded``), so that the probabilities are sigmoid(x @ weights + bias)."""
         missing = [k for k in THRESHOLD_KEYS if k not in thresholds]
         if missing:
             raise artifact.ArtifactError(f"model has no thresholds for {missing}")
         _check_signals(featuriser)
-        self.featuriser = featuriser
-        self.heads = dict(heads)
-        folded = [self.heads[task].folded() for task in (Task.SPAM, Task.ABUSE)]
-        widths = {len(w) for w, _ in folded}
-        if widths != {featuriser.n_features}:
+        if weights.shape != (featuriser.n_features, 2) or bias.shape != (2,):
             raise artifact.ArtifactError(
-                f"model heads read {sorted(widths)} features, its featuriser makes "
+                f"model heads read {weights.shape[0]} features, its featuriser makes "
                 f"{featuriser.n_features}"
             )
-        self._weights = np.ascontiguousarray(np.stack([w for w, _ in folded], axis=1))
-        self._bias = np.array([b for _, b in folded])
+        self.featuriser = featuriser
+        self._weights = np.ascontiguousarray(weights, dtype=np.float64)
+        self._bias = np.asarray(bias, dtype=np.float64)
         self._signals_at = featuriser.n_features - len(SIGNAL_NAMES)
         self.thresholds: Mapping[str, float] = MappingProxyType(
             {k: float(thresholds[k]) for k in THRESHOLD_KEYS}
         )
         self.card: Mapping[str, Any] = MappingProxyType(dict(card))
         self.version: str = str(card.get("version", "unversioned"))
+        # Where the numbers came from: "artifact" (skops), "compiled" (the cache), "memory".
+        self.source = source
 
     @classmethod
-    def load(cls, path: Path | None = None) -> Scorer:
-        """The verified artifact at ``path``, or the one shipped in the package."""
-        data, card = artifact.load(path or artifact.SHIPPED)
+    def from_heads(
+        cls,
+        featuriser: Featuriser,
+        heads: Mapping[Task, Head],
+        thresholds: Mapping[str, float],
+        card: Mapping[str, Any],
+        source: str = "memory",
+    ) -> Scorer:
+        """Both heads folded into one weight matrix: a batch is one sparse product."""
+        folded = [heads[task].folded() for task in (Task.SPAM, Task.ABUSE)]
+        widths = {len(w) for w, _ in folded}
+        if widths != {featuriser.n_features}:
+            raise artifact.ArtifactError(
+                f"model heads read {sorted(widths)} features, its featuriser makes "
+                f"{featuriser.n_features}"
+            )
+        weights = np.stack([w for w, _ in folded], axis=1)
+        bias = np.array([b for _, b in folded])
+        return cls(featuriser, weights, bias, thresholds, card, source)
+
+    @classmethod
+    def load(cls, path: Path | None = None, cache: Path | bool | None = True) -> Scorer:
+        """The verified artifact at ``path``, or the one shipped in the package.
+
+        ``cache`` is the directory of compiled copies (``classifier.compiled``): True for the
+        default one, False or None for none. The artifact is verified either way."""
+        path = path or artifact.SHIPPED
+        card = artifact.verify(path)
+        directory = compiled.default_dir() if cache is True else (cache or None)
+        digest = str(card["artifact"]["sha256"])
+        if directory is not None:
+            tables = compiled.read(directory, digest)
+            if tables is not None:
+                try:
+                    return cls.from_tables(tables, card)
+                except (artifact.ArtifactError, KeyError, TypeError, ValueError, IndexError) as exc:
+                    # The artifact has the last word: it loads, or it says what is wrong.
+                    compiled.log.warning(
+                        "compiled model does not fit (%s); reading the artifact", exc
+                    )
+        data, card = artifact.load(path, card)
         try:
             featuriser = Featuriser.from_data(data["featuriser"])
             # Before the heads: their stored columns are laid out for the model's own signals.
@@ -88,7 +130,51 @@ class Scorer:
             thresholds = {str(k): float(v) for k, v in data["thresholds"].items()}
         except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise artifact.ArtifactError(f"model artifact is incomplete: {exc!r}") from exc
-        return cls(featuriser, heads, thresholds, card)
+        scorer = cls.from_heads(featuriser, heads, thresholds, card, source="artifact")
+        if directory is not None:
+            compiled.write(directory, digest, scorer.tables())
+        return scorer
+
+    def tables(self) -> compiled.Tables:
+        """Every number this scorer reads, as named arrays (``from_tables`` reverses it)."""
+        f = self.featuriser
+        h = f.hasher
+        return {
+            "weights": self._weights,
+            "bias": self._bias,
+            "thresholds": np.array([self.thresholds[k] for k in THRESHOLD_KEYS]),
+            "hasher": np.array([h.char_bits, h.word_bits, *h.char_range, *h.word_range]),
+            "char_idf": f.char_idf,
+            "word_idf": f.word_idf,
+            "signal_mean": f.signal_mean,
+            "switches": np.array([f.signals_on, f.sublinear_tf]),
+            "abusive_words": np.array(sorted(f.abusive_words), dtype=np.str_),
+            "spam_phrases": np.array(f.spam_phrases, dtype=np.str_),
+        }
+
+    @classmethod
+    def from_tables(cls, tables: Mapping[str, NDArray[Any]], card: Mapping[str, Any]) -> Scorer:
+        """The scorer whose ``tables()`` these are; ValueError or KeyError if they do not fit."""
+        cb, wb, c0, c1, w0, w1 = (int(v) for v in tables["hasher"])
+        signals_on, sublinear_tf = (bool(v) for v in tables["switches"])
+        featuriser = Featuriser(
+            NgramHasher(cb, wb, (c0, c1), (w0, w1)),
+            np.asarray(tables["char_idf"], np.float32),
+            np.asarray(tables["word_idf"], np.float32),
+            np.asarray(tables["signal_mean"], np.float64),
+            signals_on,
+            sublinear_tf,
+            frozenset(str(w) for w in tables["abusive_words"]),
+            tuple(str(p) for p in tables["spam_phrases"]),
+        )
+        if len(featuriser.char_idf) != 1 << cb or len(featuriser.word_idf) != 1 << wb:
+            raise ValueError("IDF tables do not match the hasher's widths")
+        values = (float(v) for v in tables["thresholds"])
+        thresholds = dict(zip(THRESHOLD_KEYS, values, strict=True))
+        weights = np.asarray(tables["weights"])
+        if weights.dtype != np.float64:
+            raise ValueError(f"weights are {weights.dtype}, not float64")
+        return cls(featuriser, weights, tables["bias"], thresholds, card, source="compiled")
 
     def probabilities(self, items: Sequence[CommentInput]) -> NDArray[np.float64]:
         """(n, 2) calibrated probabilities of (spam, abuse)."""

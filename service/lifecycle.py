@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 
+from classifier import compiled
 from classifier.scorer import Scorer
 
 from .appkeys import METRICS, MODERATION, SCORER, SETTINGS, STORE
@@ -46,8 +48,19 @@ async def model_context(app: web.Application) -> AsyncIterator[None]:
     scorer = app.get(PRELOADED_SCORER)
     if scorer is None:
         loop = asyncio.get_running_loop()
-        scorer = await loop.run_in_executor(None, Scorer.load, settings.model_path)
-    log.info("model loaded", extra={"model_version": scorer.version})
+        cache = compiled.resolve(settings.model_cache) or False
+        started = time.perf_counter()
+        scorer = await loop.run_in_executor(None, Scorer.load, settings.model_path, cache)
+        log.info(
+            "model loaded",
+            extra={
+                "model_version": scorer.version,
+                "model_source": scorer.source,
+                "seconds": round(time.perf_counter() - started, 3),
+            },
+        )
+    else:
+        log.info("model loaded", extra={"model_version": scorer.version})
     metrics = app[METRICS]
     metrics.model_info.labels(scorer.version).set(1)
     app[SCORER] = scorer

@@ -57,6 +57,10 @@ class Settings(BaseSettings):
 
     # The model and the decision.
     model_path: Path | None = None
+    model_cache: str | None = Field(
+        default=None,
+        description="Folder of the compiled model (off: none); unset: ~/.cache/replyguard/models.",
+    )
     spam_hold: float | None = Field(default=None, ge=0, le=1)
     spam_threshold: float | None = Field(default=None, ge=0, le=1)
     abuse_hold: float | None = Field(default=None, ge=0, le=1)

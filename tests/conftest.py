@@ -18,6 +18,20 @@ import redis.asyncio
 REDIS_URL_ENV = "REPLYGUARD_TEST_REDIS_URL"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Compiled models go to the run's own folder, not the user's ~/.cache (servers started
+    by the tests inherit the variable)."""
+    folder = tmp_path_factory.mktemp("model-cache")
+    before = os.environ.get("REPLYGUARD_MODEL_CACHE")
+    os.environ["REPLYGUARD_MODEL_CACHE"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("REPLYGUARD_MODEL_CACHE", None)
+    else:
+        os.environ["REPLYGUARD_MODEL_CACHE"] = before
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

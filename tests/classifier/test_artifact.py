@@ -78,16 +78,18 @@ def test_card_carries_every_table(tiny_model: Path) -> None:
 
 def test_a_model_of_another_feature_layout_is_refused(tiny_model: Path) -> None:
     scorer = Scorer.load(tiny_model)
+    tables = scorer.tables()
+    weights, bias = tables["weights"], tables["bias"]
     fewer = dataclasses.replace(scorer.featuriser, signal_mean=scorer.featuriser.signal_mean[:-2])
     with pytest.raises(ArtifactError, match=f"trained with {len(SIGNAL_NAMES) - 2} signals"):
-        Scorer(fewer, scorer.heads, scorer.thresholds, scorer.card)
+        Scorer(fewer, weights, bias, scorer.thresholds, scorer.card)
     hasher = scorer.featuriser.hasher
     narrower = dataclasses.replace(
         scorer.featuriser,
         hasher=NgramHasher(hasher.char_bits, hasher.word_bits - 1),
     )
     with pytest.raises(ArtifactError, match="heads read"):
-        Scorer(narrower, scorer.heads, scorer.thresholds, scorer.card)
+        Scorer(narrower, weights, bias, scorer.thresholds, scorer.card)
 
 
 def test_card_shows_each_signals_weight_and_which_no_training_row_had(tiny_model: Path) -> None:

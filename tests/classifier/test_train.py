@@ -26,7 +26,7 @@ def test_folded_weights_equal_the_estimators(tiny_datasets: Path) -> None:
         CommentInput("thanks for the article"),
     ]
     x = trained.featuriser.transform(items)
-    scorer = Scorer(trained.featuriser, trained.heads, trained.thresholds, {})
+    scorer = Scorer.from_heads(trained.featuriser, trained.heads, trained.thresholds, {})
     fast = scorer.probabilities(items)
     for column, head in enumerate(trained.heads.values()):
         np.testing.assert_allclose(fast[:, column], head.predict_proba(x), rtol=1e-9, atol=1e-12)
@@ -150,7 +150,7 @@ def test_a_sites_corrections_teach_the_form_fields(tiny_datasets: Path, tmp_path
     assert after["in_training_data"]
     assert after["spam"] > 0
     # The same text scores higher as spam with the website filled in than without.
-    scorer = Scorer(trained.featuriser, trained.heads, trained.thresholds, {})
+    scorer = Scorer.from_heads(trained.featuriser, trained.heads, trained.thresholds, {})
     text = "Nice article number 99, very informative."
     filled, empty = scorer.probabilities(
         [CommentInput(text, author="Reader", url="http://a.example"), CommentInput(text, "Reader")]

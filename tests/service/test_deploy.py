@@ -38,6 +38,14 @@ def test_dockerfile_is_slim_non_root_with_healthcheck() -> None:
     assert users[-1].split(":")[0] not in ("root", "0")
     assert any(kind == "HEALTHCHECK" and "/healthz" in value for kind, value in instructions)
     assert ("ENTRYPOINT", '["replyguard"]') in instructions
+    # The model's compiled copy is made while building, before the user drops to non-root, in
+    # the folder the running image reads (its root filesystem may be read-only).
+    compile_at = instructions.index(("RUN", "replyguard compile"))
+    assert compile_at < instructions.index(("USER", users[-1]))
+    assert any(
+        kind == "ENV" and "REPLYGUARD_MODEL_CACHE=/" in value
+        for kind, value in instructions[:compile_at]
+    )
     assert any(kind == "CMD" and '"serve"' in value for kind, value in instructions)
     for kind, value in instructions:
         if kind == "COPY" and "--from" not in value:

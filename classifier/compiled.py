@@ -1,0 +1,101 @@
+"""The compiled copy of a verified model: the numbers the scorer reads, in one ``.npz`` file.
+
+Reading the skops artifact means importing skops and scikit-learn, and ``skops.io`` imports
+every scikit-learn estimator to list the types it trusts: about 1.7 of the 2 seconds a model
+took to load on the development machine. The scorer needs none of it: it reads two folded
+weight vectors, the featuriser's tables and four thresholds. So the first load of an artifact
+goes through skops and leaves those arrays in a cache directory, under the artifact's sha256
+(as Python leaves compiled modules in ``__pycache__``), and later loads read them with numpy
+alone, never unpickling anything (``allow_pickle=False``).
+
+The artifact is verified against its card (checksum, library versions) before the cache is
+looked at, so the cache can only stand in for the very bytes that were verified. A copy that
+is missing, unreadable or does not fit is passed over and written again; one that cannot be
+written (a read-only home, say) costs only time.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+ENV = "REPLYGUARD_MODEL_CACHE"
+OFF = frozenset({"", "0", "off", "none", "false"})
+VERSION = 1  # bump when the arrays' names or meanings change
+
+log = logging.getLogger(__name__)
+
+Tables = dict[str, NDArray[np.generic]]
+
+
+def resolve(value: str | None) -> Path | None:
+    """The cache directory a setting names: a folder, ``off`` for none, or unset (None) for
+    ``$XDG_CACHE_HOME/replyguard/models`` (``~/.cache/replyguard/models``)."""
+    if value is not None:
+        return None if value.strip().lower() in OFF else Path(value).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "replyguard" / "models"
+
+
+def default_dir() -> Path | None:
+    """The directory ``$REPLYGUARD_MODEL_CACHE`` names (see ``resolve``)."""
+    return resolve(os.environ.get(ENV))
+
+
+def path_for(directory: Path, sha256: str) -> Path:
+    """Where the compiled copy of the artifact with this checksum lives."""
+    return directory / f"{sha256}.v{VERSION}.npz"
+
+
+def read(directory: Path, sha256: str) -> Tables | None:
+    """The arrays compiled from the artifact with this checksum, or None (nothing usable)."""
+    path = path_for(directory, sha256)
+    try:
+        # Our own handle: numpy leaves its own open when the file is not what it expects.
+        with path.open("rb") as handle:
+            loaded = np.load(handle, allow_pickle=False)
+            if not isinstance(loaded, np.lib.npyio.NpzFile):
+                raise ValueError("not an .npz archive")
+            with loaded as npz:
+                tables: Tables = {name: npz[name] for name in npz.files}
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        log.warning("compiled model %s is unreadable (%s); reading the artifact", path, exc)
+        return None
+    if str(tables.get("artifact_sha256", "")) != sha256:
+        log.warning("compiled model %s names another artifact; reading the artifact", path)
+        return None
+    return tables
+
+
+def write(directory: Path, sha256: str, tables: Mapping[str, NDArray[np.generic]]) -> Path | None:
+    """Store the arrays for the artifact with this checksum; None when the directory refuses.
+
+    Written to a temporary name and renamed, so a reader (another worker) sees all or nothing."""
+    path = path_for(directory, sha256)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, suffix=".tmp", delete=False) as handle:
+            try:
+                arrays: dict[str, Any] = {"artifact_sha256": np.array(sha256), **tables}
+                np.savez(handle, allow_pickle=False, **arrays)
+                handle.flush()
+                os.fchmod(handle.fileno(), 0o644)  # the shipped model's numbers: no secret
+                os.fsync(handle.fileno())
+            except BaseException:
+                os.unlink(handle.name)
+                raise
+        os.replace(handle.name, path)
+    except OSError as exc:
+        log.warning("cannot write the compiled model to %s (%s); loads stay slower", path, exc)
+        return None
+    return path
