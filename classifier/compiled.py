@@ -16,9 +16,11 @@ written (a read-only home, say) costs only time.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import tempfile
+import time
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -30,6 +32,8 @@ from numpy.typing import NDArray
 ENV = "REPLYGUARD_MODEL_CACHE"
 OFF = frozenset({"", "0", "off", "none", "false"})
 VERSION = 1  # bump when the arrays' names or meanings change
+KEEP = 4  # copies kept in a folder, the most recently used (each model: one; 26 MB shipped)
+STALE_TMP_SECONDS = 3600.0  # a half-written copy this old was left by a process that died
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +78,8 @@ def read(directory: Path, sha256: str) -> Tables | None:
     if str(tables.get("artifact_sha256", "")) != sha256:
         log.warning("compiled model %s names another artifact; reading the artifact", path)
         return None
+    with contextlib.suppress(OSError):  # "recently used", for pruning; a read-only folder is fine
+        os.utime(path)
     return tables
 
 
@@ -98,4 +104,26 @@ def write(directory: Path, sha256: str, tables: Mapping[str, NDArray[np.generic]
     except OSError as exc:
         log.warning("cannot write the compiled model to %s (%s); loads stay slower", path, exc)
         return None
+    prune(directory, keep=path)
     return path
+
+
+def prune(directory: Path, keep: Path) -> list[Path]:
+    """Delete all but the ``KEEP`` most recently used copies (``keep`` always stays), and
+    temporary files that a dead writer left; returns what was deleted."""
+    now = time.time()
+    copies, removed = [], []
+    for entry in directory.glob("*.npz"):
+        with contextlib.suppress(OSError):
+            copies.append((entry.stat().st_mtime, entry))
+    copies.sort(reverse=True)
+    doomed = [entry for _, entry in copies if entry != keep][KEEP - 1 :]
+    for entry in directory.glob("*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - entry.stat().st_mtime > STALE_TMP_SECONDS:
+                doomed.append(entry)
+    for entry in doomed:
+        with contextlib.suppress(OSError):
+            entry.unlink()
+            removed.append(entry)
+    return removed

@@ -185,3 +185,31 @@ def test_a_process_loading_the_compiled_shipped_model_imports_no_scikit_learn(
     assert runs[0][:2] == ["artifact", "scipy,sklearn,skops"]
     assert runs[1][:2] == ["compiled", "-"]
     assert runs[0][2] == runs[1][2]  # the same score, to the last digit
+
+
+def test_the_folder_keeps_the_most_recently_used_copies(tmp_path: Path) -> None:
+    tables = {"weights": np.zeros(3)}
+    shas = [f"{i:064x}" for i in range(compiled.KEEP + 2)]
+    for order, sha in enumerate(reversed(shas)):  # shas[0] written last, shas[-1] first
+        written = compiled.write(tmp_path, sha, tables)
+        assert written is not None
+        used = 1_000_000 + order * 100
+        os.utime(written, (used, used))
+    oldest = shas[-1]
+    # Pruning runs on every write: only KEEP copies are left, the newest ones.
+    left = {p.name for p in tmp_path.glob("*.npz")}
+    assert left == {compiled.path_for(tmp_path, s).name for s in shas[: compiled.KEEP]}
+    # Reading a copy counts as using it: it outlives copies written after it.
+    assert compiled.read(tmp_path, shas[compiled.KEEP - 1]) is not None
+    stale = tmp_path / "dead-writer.tmp"
+    stale.write_bytes(b"half")
+    os.utime(stale, (1, 1))
+    fresh = tmp_path / "live-writer.tmp"
+    fresh.write_bytes(b"half")
+    assert compiled.write(tmp_path, oldest, tables) is not None
+    left = {p.name for p in tmp_path.iterdir()}
+    assert compiled.path_for(tmp_path, oldest).name in left
+    assert compiled.path_for(tmp_path, shas[compiled.KEEP - 1]).name in left
+    assert len([n for n in left if n.endswith(".npz")]) == compiled.KEEP
+    assert "dead-writer.tmp" not in left
+    assert "live-writer.tmp" in left
