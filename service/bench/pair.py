@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import statistics
 import sys
 import tempfile
@@ -24,7 +23,7 @@ from ..embedded import EmbeddedRedis
 from .cpu import CpuMeter, CpuUse
 from .loadgen import LoadResult, run_python, run_wrk
 from .posts import run_id
-from .runner import Target, form_token
+from .runner import Target, clean_environment, form_token
 
 HERE = Path(__file__).resolve().parents[2]  # this checkout: the directory holding service/
 
@@ -38,7 +37,7 @@ def checkout(path: Path) -> Path:
 
 
 def _target(name: str, root: Path, redis_url: str, prefix: str) -> Target:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REPLYGUARD_")}
+    env = clean_environment()
     env |= {
         "REPLYGUARD_REDIS_URL": redis_url,
         "REPLYGUARD_KEY_PREFIX": prefix,

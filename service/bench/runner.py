@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 import redis
 
+from classifier import compiled
+
 from ..embedded import EmbeddedRedis
 from ..keys import Keys
 from ..schemas import Status
@@ -121,8 +123,16 @@ def form_token(target: Target) -> tuple[str, float]:
     return str(given["token"]), float(given["min_seconds"])
 
 
+def clean_environment() -> dict[str, str]:
+    """The environment without the operator's REPLYGUARD_* settings, so that every server runs
+    as configured here; where the compiled model lives is no setting of how it runs, and stays."""
+    return {
+        k: v for k, v in os.environ.items() if not k.startswith("REPLYGUARD_") or k == compiled.ENV
+    }
+
+
 def _targets(workers: Sequence[int], redis_url: str) -> list[Target]:
-    base_env = {k: v for k, v in os.environ.items() if not k.startswith("REPLYGUARD_")}
+    base_env = clean_environment()
     python = sys.executable
     baseline = [python, "-m", "service.bench.baseline"]
     targets = [Target("bare aiohttp", baseline, base_env)]

@@ -23,7 +23,11 @@ ARTICLE = f"{ORIGIN}/2026/11/30/council-votes-on-new-bridge/"
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Tests build their own settings; an operator's REPLYGUARD_* variables must not leak in."""
     for name in list(os.environ):
-        if name.startswith("REPLYGUARD_") and name != "REPLYGUARD_TEST_REDIS_URL":
+        # Kept: the test Redis, and the run's own folder of compiled models (tests/conftest.py).
+        if name.startswith("REPLYGUARD_") and name not in (
+            "REPLYGUARD_TEST_REDIS_URL",
+            "REPLYGUARD_MODEL_CACHE",
+        ):
             monkeypatch.delenv(name)
     return
 

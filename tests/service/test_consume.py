@@ -34,7 +34,7 @@ async def client(make_client: ClientFactory) -> Client:
 
 
 def environment(**values: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REPLYGUARD_")}
+    env = {k: v for k, v in os.environ.items() if not _operator_setting(k)}
     env.update({f"REPLYGUARD_{name.upper()}": value for name, value in values.items()})
     return env
 
@@ -205,3 +205,8 @@ async def test_a_failing_webhook_leaves_entries_pending_for_the_next_run(
     code, out, _ = await consume_once(env, "--consumer", "cron")
     assert code == 0
     assert [orjson.loads(line)["id"] for line in out.splitlines()] == ids
+
+
+def _operator_setting(name: str) -> bool:
+    """An operator's REPLYGUARD_* variable; the run's folder of compiled models is passed on."""
+    return name.startswith("REPLYGUARD_") and name != "REPLYGUARD_MODEL_CACHE"

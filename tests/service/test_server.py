@@ -36,10 +36,12 @@ def _request(
 
 
 class Service:
-    def __init__(self, data_dir: Path, workers: int = 1) -> None:
+    def __init__(self, data_dir: Path, workers: int = 1, model_cache: Path | None = None) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("REPLYGUARD_")}
+        # The run's own folder of compiled models (tests/conftest.py), or the test's.
+        env["REPLYGUARD_MODEL_CACHE"] = str(model_cache or os.environ["REPLYGUARD_MODEL_CACHE"])
         env |= {
             "REPLYGUARD_DATA_DIR": str(data_dir),
             "REPLYGUARD_MODERATOR_TOKENS": ",".join(f"{n}:{t}" for n, t in MODERATORS.items()),
@@ -87,7 +89,9 @@ class Service:
 
 
 def test_serve_keeps_comments_across_a_restart(tmp_path: Path) -> None:
-    service = Service(tmp_path / "var")
+    # A folder of compiled models of its own: the first start reads the skops artifact and
+    # leaves the compiled copy, which the restart reads.
+    service = Service(tmp_path / "var", model_cache=tmp_path / "model-cache")
     try:
         status, body = _request(service.base + "/comments", form())
         assert status == 201
@@ -103,8 +107,9 @@ def test_serve_keeps_comments_across_a_restart(tmp_path: Path) -> None:
     assert all(form()["comment"] not in line for line in log.splitlines())
     assert all("maria.lopez@example.org" not in line for line in log.splitlines())
     assert any(line.get("request_id") for line in lines if line["message"] == "request")
+    assert _model_sources(lines) == ["artifact"]
 
-    again = Service(tmp_path / "var")
+    again = Service(tmp_path / "var", model_cache=tmp_path / "model-cache")
     try:
         status, record = _request(
             f"{again.base}/moderation/comments/{comment_id}", headers=bearer()
@@ -112,7 +117,14 @@ def test_serve_keeps_comments_across_a_restart(tmp_path: Path) -> None:
         assert status == 200
         assert record["content"] == form()["comment"]
     finally:
-        assert again.stop()[0] == 0
+        code, log = again.stop()
+    assert code == 0
+    lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    assert _model_sources(lines) == ["compiled"]
+
+
+def _model_sources(lines: list[dict[str, Any]]) -> list[str]:
+    return [line["model_source"] for line in lines if line["message"] == "model loaded"]
 
 
 def test_two_workers_share_one_port(tmp_path: Path) -> None:
