@@ -11,7 +11,9 @@ alone, never unpickling anything (``allow_pickle=False``).
 The artifact is verified against its card (checksum, library versions) before the cache is
 looked at, so the cache can only stand in for the very bytes that were verified. A copy that
 is missing, unreadable or does not fit is passed over and written again; one that cannot be
-written (a read-only home, say) costs only time.
+written (a read-only home, say) costs only time. The folder deserves the trust the artifact
+gets: whoever may write to it decides the scores, so it should be writable by the service's
+user alone (as ``~/.cache`` is).
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ from numpy.typing import NDArray
 
 ENV = "REPLYGUARD_MODEL_CACHE"
 OFF = frozenset({"", "0", "off", "none", "false"})
-VERSION = 1  # bump when the arrays' names or meanings change
+# Bump when the arrays' names or meanings change, or how Scorer.load derives them from an
+# artifact (folding the heads, say): copies made by older code are then never read.
+VERSION = 1
 KEEP = 4  # copies kept in a folder, the most recently used (each model: one; 26 MB shipped)
 STALE_TMP_SECONDS = 3600.0  # a half-written copy this old was left by a process that died
 
