@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -146,3 +147,14 @@ def load_settings(env_file: Path | None = None, **overrides: Any) -> Settings:
     if env_file is not None:
         return Settings(_env_file=env_file, **overrides)
     return Settings(**overrides)
+
+
+def clean_environment() -> dict[str, str]:
+    """This process's environment without the REPLYGUARD_* variables that configure a service,
+    for starting one configured by the caller alone (the benchmark's servers, the tests').
+    REPLYGUARD_MODEL_CACHE stays: it only says where the compiled model is kept."""
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("REPLYGUARD_") or name == "REPLYGUARD_MODEL_CACHE"
+    }

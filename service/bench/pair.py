@@ -20,10 +20,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..embedded import EmbeddedRedis
+from ..settings import clean_environment
 from .cpu import CpuMeter, CpuUse
 from .loadgen import LoadResult, run_python, run_wrk
 from .posts import run_id
-from .runner import Target, clean_environment, form_token
+from .runner import Target, form_token
 
 HERE = Path(__file__).resolve().parents[2]  # this checkout: the directory holding service/
 

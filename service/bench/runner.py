@@ -20,11 +20,10 @@ from pathlib import Path
 import numpy as np
 import redis
 
-from classifier import compiled
-
 from ..embedded import EmbeddedRedis
 from ..keys import Keys
 from ..schemas import Status
+from ..settings import clean_environment
 from .cpu import CpuMeter, CpuUse
 from .loadgen import LoadResult, run_python, run_wrk, wrk_available
 from .posts import run_id
@@ -121,14 +120,6 @@ def form_token(target: Target) -> tuple[str, float]:
     with urllib.request.urlopen(target.url + "form-token?post=4127", timeout=5) as answer:  # noqa: S310
         given = json.loads(answer.read())
     return str(given["token"]), float(given["min_seconds"])
-
-
-def clean_environment() -> dict[str, str]:
-    """The environment without the operator's REPLYGUARD_* settings, so that every server runs
-    as configured here; where the compiled model lives is no setting of how it runs, and stays."""
-    return {
-        k: v for k, v in os.environ.items() if not k.startswith("REPLYGUARD_") or k == compiled.ENV
-    }
 
 
 def _targets(workers: Sequence[int], redis_url: str) -> list[Target]:

@@ -13,6 +13,8 @@ from pathlib import Path
 import aiohttp
 import orjson
 
+from service.settings import clean_environment
+
 from ..conftest import free_port
 from .conftest import MODERATORS
 
@@ -43,7 +45,7 @@ class Serve:
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = workdir / f"serve-{self.port}-{time.monotonic_ns()}.log"
         workdir.mkdir(parents=True, exist_ok=True)
-        clean = {k: v for k, v in os.environ.items() if not _operator_setting(k)}
+        clean = clean_environment()
         clean["REPLYGUARD_MODERATOR_TOKENS"] = ",".join(f"{n}:{t}" for n, t in MODERATORS.items())
         command = [sys.executable, "-m", "service", "serve", "--port", str(self.port)]
         with self.log_path.open("wb") as log:
@@ -102,8 +104,3 @@ class Serve:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(10)
-
-
-def _operator_setting(name: str) -> bool:
-    """An operator's REPLYGUARD_* variable; the run's folder of compiled models is passed on."""
-    return name.startswith("REPLYGUARD_") and name != "REPLYGUARD_MODEL_CACHE"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import signal
 import sys
 import time
@@ -20,6 +19,7 @@ from aiohttp.test_utils import TestClient
 from service.consume import embedded_url
 from service.embedded import EmbeddedRedis
 from service.keys import Keys
+from service.settings import clean_environment
 
 from .conftest import ClientFactory
 from .test_consumer import QUIET_MODEL, approved_comments, pending
@@ -34,7 +34,7 @@ async def client(make_client: ClientFactory) -> Client:
 
 
 def environment(**values: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not _operator_setting(k)}
+    env = clean_environment()
     env.update({f"REPLYGUARD_{name.upper()}": value for name, value in values.items()})
     return env
 
@@ -205,8 +205,3 @@ async def test_a_failing_webhook_leaves_entries_pending_for_the_next_run(
     code, out, _ = await consume_once(env, "--consumer", "cron")
     assert code == 0
     assert [orjson.loads(line)["id"] for line in out.splitlines()] == ids
-
-
-def _operator_setting(name: str) -> bool:
-    """An operator's REPLYGUARD_* variable; the run's folder of compiled models is passed on."""
-    return name.startswith("REPLYGUARD_") and name != "REPLYGUARD_MODEL_CACHE"

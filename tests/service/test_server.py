@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -14,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from service.settings import clean_environment
 
 from ..conftest import free_port
 from .conftest import MODERATORS, bearer, form
@@ -39,9 +40,9 @@ class Service:
     def __init__(self, data_dir: Path, workers: int = 1, model_cache: Path | None = None) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("REPLYGUARD_")}
-        # The run's own folder of compiled models (tests/conftest.py), or the test's.
-        env["REPLYGUARD_MODEL_CACHE"] = str(model_cache or os.environ["REPLYGUARD_MODEL_CACHE"])
+        env = clean_environment()  # keeps the run's folder of compiled models (tests/conftest.py)
+        if model_cache is not None:
+            env["REPLYGUARD_MODEL_CACHE"] = str(model_cache)
         env |= {
             "REPLYGUARD_DATA_DIR": str(data_dir),
             "REPLYGUARD_MODERATOR_TOKENS": ",".join(f"{n}:{t}" for n, t in MODERATORS.items()),
