@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import tempfile
 import time
 import zipfile
@@ -38,6 +39,9 @@ OFF = frozenset({"", "0", "off", "none", "false"})
 VERSION = 1
 KEEP = 4  # copies kept in a folder, the most recently used (each model: one; 26 MB shipped)
 STALE_TMP_SECONDS = 3600.0  # a half-written copy this old was left by a process that died
+
+_COPY_NAME = re.compile(r"[0-9a-f]{64}\.v[0-9]+\.npz")  # path_for's names, of any VERSION
+_TMP_PREFIX = ".replyguard-model-"
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +98,9 @@ def write(directory: Path, sha256: str, tables: Mapping[str, NDArray[np.generic]
     path = path_for(directory, sha256)
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=directory, suffix=".tmp", delete=False) as handle:
+        with tempfile.NamedTemporaryFile(
+            dir=directory, prefix=_TMP_PREFIX, suffix=".tmp", delete=False
+        ) as handle:
             try:
                 arrays: dict[str, Any] = {"artifact_sha256": np.array(sha256), **tables}
                 np.savez(handle, allow_pickle=False, **arrays)
@@ -114,15 +120,17 @@ def write(directory: Path, sha256: str, tables: Mapping[str, NDArray[np.generic]
 
 def prune(directory: Path, keep: Path) -> list[Path]:
     """Delete all but the ``KEEP`` most recently used copies (``keep`` always stays), and
-    temporary files that a dead writer left; returns what was deleted."""
+    temporary files that a dead writer left; returns what was deleted. Only files named as
+    this module names them are touched: the folder may hold other things."""
     now = time.time()
     copies, removed = [], []
     for entry in directory.glob("*.npz"):
-        with contextlib.suppress(OSError):
-            copies.append((entry.stat().st_mtime, entry))
+        if _COPY_NAME.fullmatch(entry.name):
+            with contextlib.suppress(OSError):
+                copies.append((entry.stat().st_mtime, entry))
     copies.sort(reverse=True)
     doomed = [entry for _, entry in copies if entry != keep][KEEP - 1 :]
-    for entry in directory.glob("*.tmp"):
+    for entry in directory.glob(f"{_TMP_PREFIX}*.tmp"):
         with contextlib.suppress(OSError):
             if now - entry.stat().st_mtime > STALE_TMP_SECONDS:
                 doomed.append(entry)

@@ -201,15 +201,20 @@ def test_the_folder_keeps_the_most_recently_used_copies(tmp_path: Path) -> None:
     assert left == {compiled.path_for(tmp_path, s).name for s in shas[: compiled.KEEP]}
     # Reading a copy counts as using it: it outlives copies written after it.
     assert compiled.read(tmp_path, shas[compiled.KEEP - 1]) is not None
-    stale = tmp_path / "dead-writer.tmp"
+    stale = tmp_path / ".replyguard-model-dead-writer.tmp"
     stale.write_bytes(b"half")
-    os.utime(stale, (1, 1))
-    fresh = tmp_path / "live-writer.tmp"
+    fresh = tmp_path / ".replyguard-model-live-writer.tmp"
     fresh.write_bytes(b"half")
+    # Files the folder holds besides: never touched, however old.
+    others = [tmp_path / "someone-elses.npz", tmp_path / "notes.tmp"]
+    for other in (stale, *others):
+        other.write_bytes(b"x")
+        os.utime(other, (1, 1))
     assert compiled.write(tmp_path, oldest, tables) is not None
     left = {p.name for p in tmp_path.iterdir()}
     assert compiled.path_for(tmp_path, oldest).name in left
     assert compiled.path_for(tmp_path, shas[compiled.KEEP - 1]).name in left
-    assert len([n for n in left if n.endswith(".npz")]) == compiled.KEEP
-    assert "dead-writer.tmp" not in left
-    assert "live-writer.tmp" in left
+    assert len([n for n in left if n.endswith(".v1.npz")]) == compiled.KEEP
+    assert stale.name not in left
+    assert fresh.name in left
+    assert {other.name for other in others} <= left
