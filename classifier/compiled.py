@@ -53,7 +53,13 @@ def resolve(value: str | None) -> Path | None:
     ``$XDG_CACHE_HOME/replyguard/models`` (``~/.cache/replyguard/models``)."""
     if value is not None:
         return None if value.strip().lower() in OFF else Path(value).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no HOME and no passwd entry (a container's arbitrary user)
+            log.info("no home folder: the model is read from its artifact each time")
+            return None
     return Path(base) / "replyguard" / "models"
 
 

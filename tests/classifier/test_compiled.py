@@ -141,6 +141,14 @@ def test_the_cache_folder_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     assert compiled.resolve(str(tmp_path)) == tmp_path
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert compiled.resolve(None) == tmp_path / "xdg" / "replyguard" / "models"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    # A container's arbitrary user: no HOME, no passwd entry. No cache, and no crash.
+    monkeypatch.setattr(Path, "home", no_home)
+    assert compiled.resolve(None) is None
     monkeypatch.setenv(compiled.ENV, "off")
     assert compiled.default_dir() is None
     monkeypatch.setenv(compiled.ENV, str(tmp_path / "mine"))
