@@ -46,21 +46,17 @@ async def model_context(app: web.Application) -> AsyncIterator[None]:
     """Load and verify the model; score on the loop, or on one thread beside it."""
     settings = app[SETTINGS]
     scorer = app.get(PRELOADED_SCORER)
+    timing: dict[str, float] = {}
     if scorer is None:
         loop = asyncio.get_running_loop()
-        cache = compiled.resolve(settings.model_cache) or False
+        cache = compiled.resolve(settings.model_cache)  # None: no compiled copy
         started = time.perf_counter()
         scorer = await loop.run_in_executor(None, Scorer.load, settings.model_path, cache)
-        log.info(
-            "model loaded",
-            extra={
-                "model_version": scorer.version,
-                "model_source": scorer.source,
-                "seconds": round(time.perf_counter() - started, 3),
-            },
-        )
-    else:
-        log.info("model loaded", extra={"model_version": scorer.version})
+        timing["seconds"] = round(time.perf_counter() - started, 3)
+    log.info(
+        "model loaded",
+        extra={"model_version": scorer.version, "model_source": scorer.source, **timing},
+    )
     metrics = app[METRICS]
     metrics.model_info.labels(scorer.version).set(1)
     app[SCORER] = scorer

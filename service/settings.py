@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from classifier import compiled
+
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -152,9 +154,9 @@ def load_settings(env_file: Path | None = None, **overrides: Any) -> Settings:
 def clean_environment() -> dict[str, str]:
     """This process's environment without the REPLYGUARD_* variables that configure a service,
     for starting one configured by the caller alone (the benchmark's servers, the tests').
-    REPLYGUARD_MODEL_CACHE stays: it only says where the compiled model is kept."""
+    ``compiled.ENV`` (REPLYGUARD_MODEL_CACHE) stays: it only says where the compiled model is."""
     return {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith("REPLYGUARD_") or name == "REPLYGUARD_MODEL_CACHE"
+        if not name.startswith("REPLYGUARD_") or name == compiled.ENV
     }

@@ -15,6 +15,8 @@ import pytest
 import redis
 import redis.asyncio
 
+from classifier import compiled
+
 REDIS_URL_ENV = "REPLYGUARD_TEST_REDIS_URL"
 
 
@@ -23,13 +25,9 @@ def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Compiled models go to the run's own folder, not the user's ~/.cache (servers started
     by the tests inherit the variable)."""
     folder = tmp_path_factory.mktemp("model-cache")
-    before = os.environ.get("REPLYGUARD_MODEL_CACHE")
-    os.environ["REPLYGUARD_MODEL_CACHE"] = str(folder)
-    yield folder
-    if before is None:
-        os.environ.pop("REPLYGUARD_MODEL_CACHE", None)
-    else:
-        os.environ["REPLYGUARD_MODEL_CACHE"] = before
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(compiled.ENV, str(folder))
+        yield folder
 
 
 def free_port() -> int:

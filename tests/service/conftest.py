@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
+from classifier import compiled
 from classifier.scorer import Scorer
 from service.app import create_app
 from service.settings import Settings
@@ -26,7 +27,7 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         # Kept: the test Redis, and the run's own folder of compiled models (tests/conftest.py).
         if name.startswith("REPLYGUARD_") and name not in (
             "REPLYGUARD_TEST_REDIS_URL",
-            "REPLYGUARD_MODEL_CACHE",
+            compiled.ENV,
         ):
             monkeypatch.delenv(name)
     return

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from classifier import compiled
 from service.settings import clean_environment
 
 from ..conftest import free_port
@@ -42,7 +43,7 @@ class Service:
         self.base = f"http://127.0.0.1:{self.port}"
         env = clean_environment()  # keeps the run's folder of compiled models (tests/conftest.py)
         if model_cache is not None:
-            env["REPLYGUARD_MODEL_CACHE"] = str(model_cache)
+            env[compiled.ENV] = str(model_cache)
         env |= {
             "REPLYGUARD_DATA_DIR": str(data_dir),
             "REPLYGUARD_MODERATOR_TOKENS": ",".join(f"{n}:{t}" for n, t in MODERATORS.items()),
