@@ -11,13 +11,16 @@ local threads = {}
 local counter = 0
 local non201 = 0
 
--- A number in letters (0 -> "a", 26 -> "ba"): digits in the text would change it (a run of
--- five or more digits reads as a phone number, a spam sign), and the posts must stay benign.
+-- A number in letters (0 -> "b", 13 -> "db"), as posts.py writes it: digits in the text
+-- would change it (a run of five or more digits reads as a phone number, a spam sign), and so
+-- would a tag that spells a word: no vowel, and none of c, f, k, l, r, s, t, y.
+local alphabet = "bdghjmnpqvwxz"
 local function letters(n)
   local out = ""
   repeat
-    out = string.char(97 + n % 26) .. out
-    n = math.floor(n / 26)
+    local digit = n % #alphabet
+    out = string.sub(alphabet, digit + 1, digit + 1) .. out
+    n = math.floor(n / #alphabet)
   until n == 0
   return out
 end

@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
-import uuid
+import secrets
 from urllib.parse import urlencode
+
+# The letters the posts' tags are written in: no vowel, and none of c, f, k, l, r, s, t, y, so
+# that no tag spells a word (the first runs of a fast machine reached "fuck" and "cunt" in four
+# letters of a-z, and those posts were held for abuse).
+ALPHABET = "bdghjmnpqvwxz"
 
 
 def letters(n: int) -> str:
-    """A number in letters (0 is "a", 26 is "ba"), as post.lua writes it: digits in the text
-    would change it (five or more in a row read as a phone number, a spam sign)."""
+    """A number in the letters of ALPHABET (0 is "b", 13 is "db"), as post.lua writes it:
+    digits in the text would change it (five or more in a row read as a phone number, a spam
+    sign), and so would a tag that spells a word."""
     out = ""
     while True:
-        n, digit = divmod(n, 26)
-        out = chr(97 + digit) + out
+        n, digit = divmod(n, len(ALPHABET))
+        out = ALPHABET[digit] + out
         if n == 0:
             return out
 
 
 def run_id() -> str:
-    """A new run's tag, in letters only."""
-    return uuid.uuid4().hex[:10].translate(_HEX_LETTERS)
-
-
-_HEX_LETTERS = str.maketrans("0123456789", "ghijklmnop")
+    """A new run's tag, in the letters of ALPHABET."""
+    return "".join(secrets.choice(ALPHABET) for _ in range(10))
 
 
 def post_body(run: str, slot: int, n: int, token: str) -> tuple[str, str]:
