@@ -22,7 +22,8 @@ import redis
 
 from ..embedded import EmbeddedRedis
 from ..keys import Keys
-from ..schemas import Status
+from ..redisclient import as_str
+from ..schemas import CommentRecord, Status
 from ..settings import clean_environment
 from .cpu import CpuMeter, CpuUse
 from .loadgen import LoadResult, run_python, run_wrk, wrk_available
@@ -323,15 +324,42 @@ def _scaling(targets: Sequence[Target], connections: int) -> dict[str, float]:
     return scaling
 
 
-def _report_decisions(targets: Sequence[Target]) -> dict[str, dict[str, int]]:
+def _report_decisions(targets: Sequence[Target], store: redis.Redis) -> dict[str, dict[str, int]]:
     """What the service decided for the measured posts: all of them should be approved, so
-    that every run takes the whole path (rules, model, the write onto the approved stream)."""
+    that every run takes the whole path (rules, model, the write onto the approved stream);
+    the reasons of any that were not are listed, with one of their comments."""
     print("\ndecisions on the measured posts (read from the private Redis):")
     decided = {t.name: dict(t.decisions) for t in targets if t.workers}
     for name, counts in decided.items():
         shown = ", ".join(f"{status} {count}" for status, count in counts.items())
         print(f"{name:<24}  {shown}")
+    for reason, (count, example) in reasons_not_approved(store).items():
+        print(f"  not approved, {count}: {reason} (e.g. {example!r})")
     return decided
+
+
+def reasons_not_approved(
+    store: redis.Redis, keys: Keys | None = None, limit: int = 1000
+) -> dict[str, tuple[int, str]]:
+    """Each reason of the (first ``limit``) comments stored as other than approved: how many
+    comments carry it, and one comment's text with its scores."""
+    keys = keys or Keys()
+    found: dict[str, tuple[int, str]] = {}
+    for status in Status:
+        if status is Status.APPROVED:
+            continue
+        for comment_id in store.zrange(keys.queue(status), 0, limit - 1):
+            raw = store.hget(keys.comment(as_str(comment_id)), "record")
+            if raw is None:
+                continue
+            record = CommentRecord.model_validate_json(raw)
+            for reason in record.reasons:
+                label = f"{status.value}: {reason.code}"
+                scores = record.scores
+                seen = f"{record.content} (spam {scores.spam:.3f}, abuse {scores.abuse:.3f})"
+                count, example = found.get(label, (0, seen))
+                found[label] = (count + 1, example)
+    return found
 
 
 def run_load(args: argparse.Namespace) -> dict[str, object]:
@@ -376,7 +404,7 @@ def run_load(args: argparse.Namespace) -> dict[str, object]:
                 f"{connections} connections": _report(targets, args, connections)
                 for connections in args.connections
             }
-            report["decisions"] = _report_decisions(targets)
+            report["decisions"] = _report_decisions(targets, store)
             return report
         finally:
             for target in targets:

@@ -5,13 +5,20 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
+import redis
+from aiohttp.test_utils import TestClient
 
 from classifier.scorer import Scorer
 from service.bench.loadgen import wrk_available
 from service.bench.posts import ALPHABET, letters, post_body, run_id
+from service.bench.runner import reasons_not_approved
+from service.keys import Keys
+
+from .conftest import form
 
 TOOLS = [
     "python",
@@ -143,3 +150,24 @@ def test_no_tag_spells_a_listed_word(scorer: Scorer) -> None:
     assert not [word for word in listed if set(word) <= set(ALPHABET)]
     assert set(run_id()) <= set(ALPHABET)
     assert set(letters(10**9)) <= set(ALPHABET)
+
+
+async def test_the_bench_names_why_a_post_was_not_approved(
+    client: TestClient[Any, Any], redis_url: str, key_prefix: str
+) -> None:
+    approved = await client.post("/comments", data=form())
+    assert approved.status == 201
+    assert (await approved.json())["status"] == "approved"
+    links = "See http://a.example.com and http://b.example.com for the plans."
+    held = await (await client.post("/comments", data=form(comment=links, author="Ola"))).json()
+    assert held["status"] != "approved"
+    store = redis.Redis.from_url(redis_url)
+    try:
+        reasons = reasons_not_approved(store, Keys(key_prefix))
+    finally:
+        store.close()
+    assert set(reasons) == {f"{held['status']}: {r['code']}" for r in held["reasons"]}
+    assert "links" in {r["code"] for r in held["reasons"]}
+    for count, example in reasons.values():
+        assert count == 1
+        assert example.startswith(f"{links} (spam {held['scores']['spam']:.3f}, abuse ")
