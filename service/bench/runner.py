@@ -418,8 +418,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--connections",
         type=lambda v: [int(x) for x in v.split(",")],
-        default=[32, 1],
-        help="comma-separated connection counts (default 32,1)",
+        # 64: each of two workers then has 32 requests in flight, as one worker has at 32.
+        default=[32, 64, 1],
+        help="comma-separated connection counts (default 32,64,1)",
     )
     parser.add_argument("--seconds", type=float, default=10.0, help="per run")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds, per server")
