@@ -353,10 +353,10 @@ def reasons_not_approved(
             if raw is None:
                 continue
             record = CommentRecord.model_validate_json(raw)
+            scores = record.scores
+            seen = f"{record.content} (spam {scores.spam:.3f}, abuse {scores.abuse:.3f})"
             for reason in record.reasons:
                 label = f"{status.value}: {reason.code}"
-                scores = record.scores
-                seen = f"{record.content} (spam {scores.spam:.3f}, abuse {scores.abuse:.3f})"
                 count, example = found.get(label, (0, seen))
                 found[label] = (count + 1, example)
     return found
