@@ -187,6 +187,35 @@ def _decisions(store: redis.Redis | None) -> dict[str, int]:
     return {status.value: int(store.zcard(keys.queue(status))) for status in Status}
 
 
+_REWRITE_FROM = 32 << 20  # bytes of append-only file; Redis itself rewrites from 64 MiB
+
+
+def settle_redis(store: redis.Redis, timeout: float = 300.0) -> bool:
+    """Have the private Redis rewrite its append-only file now, between runs, once the file
+    has grown by half since its last rewrite, and wait for it; whether it did. Redis rewrites
+    it on its own when it has doubled (a fork, then seconds of a core): left to itself, that
+    falls in whichever server's run it happens to, and slowed one run to half its rate."""
+    info = store.info("persistence")
+    if not info.get("aof_enabled"):
+        return False
+    current, base = int(info.get("aof_current_size", 0)), int(info.get("aof_base_size", 0))
+    if current < _REWRITE_FROM or current - base < base // 2:
+        return False
+    store.bgrewriteaof()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        info = store.info("persistence")
+        if not info.get("aof_rewrite_in_progress") and not info.get("aof_rewrite_scheduled"):
+            return True
+    raise RuntimeError(f"Redis did not finish rewriting its append-only file in {timeout:.0f} s")
+
+
+def _forks(store: redis.Redis | None) -> int:
+    """How many times Redis has forked (to rewrite or save its files) since it started."""
+    return 0 if store is None else int(store.info("stats").get("total_forks", 0))
+
+
 def _load(
     target: Target,
     args: argparse.Namespace,
@@ -382,11 +411,14 @@ def run_load(args: argparse.Namespace) -> dict[str, object]:
             for connections in args.connections:
                 for round_no in range(args.rounds):
                     for target in targets:
+                        settle_redis(store)
+                        forks = _forks(store)
                         before = _decisions(store if target.workers else None)
                         result, lag, cpu = _load(
                             target, args, token, args.seconds, connections, redis_pid
                         )
                         after = _decisions(store if target.workers else None)
+                        forked = _forks(store) - forks
                         for status, count in after.items():
                             target.decisions[status] = (
                                 target.decisions.get(status, 0) + count - before[status]
@@ -397,7 +429,8 @@ def run_load(args: argparse.Namespace) -> dict[str, object]:
                         print(
                             f"{connections:>3} conn, round {round_no + 1}: {target.name:<24} "
                             f"{result.rate:8.0f} req/s, p99 {result.p99_ms:6.1f} ms, "
-                            f"not 201: {result.non201}",
+                            f"not 201: {result.non201}"
+                            + (f", Redis forked {forked} times meanwhile" if forked else ""),
                             flush=True,
                         )
             report: dict[str, object] = {

@@ -1,6 +1,7 @@
 """`replyguard bench` end to end, in miniature: every server starts, the load is all 201s."""
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -15,7 +16,8 @@ from aiohttp.test_utils import TestClient
 from classifier.scorer import Scorer
 from service.bench.loadgen import wrk_available
 from service.bench.posts import ALPHABET, letters, post_body, run_id
-from service.bench.runner import reasons_not_approved
+from service.bench.runner import reasons_not_approved, settle_redis
+from service.embedded import EmbeddedRedis
 from service.keys import Keys
 
 from .conftest import form
@@ -171,3 +173,22 @@ async def test_the_bench_names_why_a_post_was_not_approved(
     for count, example in reasons.values():
         assert count == 1
         assert example.startswith(f"{links} (spam {held['scores']['spam']:.3f}, abuse ")
+
+
+def test_redis_rewrites_its_file_between_runs_once_it_has_grown_by_half(tmp_path: Path) -> None:
+    with EmbeddedRedis(tmp_path) as url:
+        store = redis.Redis.from_url(url)
+        try:
+            assert not settle_redis(store)  # too small to be worth it
+            for n in range(40):  # 40 MiB that do not compress: past where a rewrite starts
+                store.set(f"bench:{n}", os.urandom(1 << 20))
+            forks = store.info("stats")["total_forks"]
+            assert settle_redis(store)
+            info = store.info("persistence")
+            assert info["aof_rewrite_in_progress"] == 0
+            assert info["aof_base_size"] >= 40 << 20
+            assert store.info("stats")["total_forks"] == forks + 1
+            assert not settle_redis(store)  # nothing new since
+            assert len(store.get("bench:39") or b"") == 1 << 20
+        finally:
+            store.close()
