@@ -192,9 +192,11 @@ _REWRITE_FROM = 32 << 20  # bytes of append-only file; Redis itself rewrites fro
 
 def settle_redis(store: redis.Redis, timeout: float = 300.0) -> bool:
     """Have the private Redis rewrite its append-only file now, between runs, once the file
-    has grown by half since its last rewrite, and wait for it; whether it did. Redis rewrites
-    it on its own when it has doubled (a fork, then seconds of a core): left to itself, that
-    falls in whichever server's run it happens to, and slowed one run to half its rate."""
+    has grown by half since its last rewrite, and wait for it; whether it did. Redis would
+    rewrite it on its own each time it doubles (a fork, then seconds of a core), in whichever
+    server's run that happened to fall: it slowed one run to half its rate. So its own
+    rewrites are turned off here, for the bench's Redis alone."""
+    store.config_set("auto-aof-rewrite-percentage", 0)
     info = store.info("persistence")
     if not info.get("aof_enabled"):
         return False

@@ -180,6 +180,9 @@ def test_redis_rewrites_its_file_between_runs_once_it_has_grown_by_half(tmp_path
         store = redis.Redis.from_url(url)
         try:
             assert not settle_redis(store)  # too small to be worth it
+            assert store.config_get("auto-aof-rewrite-percentage") == {
+                "auto-aof-rewrite-percentage": "0"
+            }
             for n in range(40):  # 40 MiB that do not compress: past where a rewrite starts
                 store.set(f"bench:{n}", os.urandom(1 << 20))
             forks = store.info("stats")["total_forks"]
