@@ -6,8 +6,8 @@ import secrets
 from urllib.parse import urlencode
 
 # The letters the posts' tags are written in: no vowel, and none of c, f, k, l, r, s, t, y, so
-# that no tag spells a word (the first runs of a fast machine reached "fuck" and "cunt" in four
-# letters of a-z, and those posts were held for abuse).
+# that no tag spells a word (in a-z, tags reached "cunt" and "fuck" on a fast machine, and a
+# post tagged "cunt" scores abuse 0.41, over the hold).
 ALPHABET = "bdghjmnpqvwxz"
 
 

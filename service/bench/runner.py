@@ -194,8 +194,8 @@ def settle_redis(store: redis.Redis, timeout: float = 300.0) -> bool:
     """Have the private Redis rewrite its append-only file now, between runs, once the file
     has grown by half since its last rewrite, and wait for it; whether it did. Redis would
     rewrite it on its own each time it doubles (a fork, then seconds of a core), in whichever
-    server's run that happened to fall: it slowed one run to half its rate. So its own
-    rewrites are turned off here, for the bench's Redis alone."""
+    server's run that happened to fall, and that run would pay for it. So its own rewrites are
+    turned off here, for the bench's Redis alone."""
     store.config_set("auto-aof-rewrite-percentage", 0)
     info = store.info("persistence")
     if not info.get("aof_enabled"):
@@ -213,9 +213,9 @@ def settle_redis(store: redis.Redis, timeout: float = 300.0) -> bool:
     raise RuntimeError(f"Redis did not finish rewriting its append-only file in {timeout:.0f} s")
 
 
-def _forks(store: redis.Redis | None) -> int:
+def _forks(store: redis.Redis) -> int:
     """How many times Redis has forked (to rewrite or save its files) since it started."""
-    return 0 if store is None else int(store.info("stats").get("total_forks", 0))
+    return int(store.info("stats").get("total_forks", 0))
 
 
 def _load(

@@ -145,7 +145,7 @@ def test_posts_carry_no_digits_that_would_read_as_a_phone_number() -> None:
 
 
 def test_no_tag_spells_a_listed_word(scorer: Scorer) -> None:
-    # Tags in a-z spelt "cunt" and "fuck" at counts 49,029 and 101,462, and were held.
+    # Tags in a-z spelt "cunt" and "fuck" at counts 49,029 and 101,462, and would be held.
     featuriser = scorer.featuriser
     listed = featuriser.abusive_words | {w for p in featuriser.spam_phrases for w in p.split()}
     assert listed
