@@ -16,6 +16,7 @@ import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import redis
@@ -195,22 +196,30 @@ def settle_redis(store: redis.Redis, timeout: float = 300.0) -> bool:
     has grown by half since its last rewrite, and wait for it; whether it did. Redis would
     rewrite it on its own each time it doubles (a fork, then seconds of a core), in whichever
     server's run that happened to fall, and that run would pay for it. So its own rewrites are
-    turned off here, for the bench's Redis alone."""
+    turned off here, for the bench's Redis alone (``run_load`` also does so as soon as it
+    starts). A rewrite already under way is waited for, not asked for twice."""
     store.config_set("auto-aof-rewrite-percentage", 0)
-    info = store.info("persistence")
+    deadline = time.monotonic() + timeout
+    info = _rewritten(store, deadline)
     if not info.get("aof_enabled"):
         return False
     current, base = int(info.get("aof_current_size", 0)), int(info.get("aof_base_size", 0))
     if current < _REWRITE_FROM or current - base < base // 2:
         return False
     store.bgrewriteaof()
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        time.sleep(0.1)
-        info = store.info("persistence")
+    _rewritten(store, deadline)
+    return True
+
+
+def _rewritten(store: redis.Redis, deadline: float) -> dict[str, Any]:
+    """Redis's persistence figures once no append-only file rewrite is under way or due."""
+    while True:
+        info: dict[str, Any] = store.info("persistence")
         if not info.get("aof_rewrite_in_progress") and not info.get("aof_rewrite_scheduled"):
-            return True
-    raise RuntimeError(f"Redis did not finish rewriting its append-only file in {timeout:.0f} s")
+            return info
+        if time.monotonic() >= deadline:
+            raise RuntimeError("Redis did not finish rewriting its append-only file in time")
+        time.sleep(0.1)
 
 
 def _forks(store: redis.Redis) -> int:
@@ -401,6 +410,7 @@ def run_load(args: argparse.Namespace) -> dict[str, object]:
         targets = _targets(args.workers, redis_url)
         redis_pid = embedded.process.pid if embedded.process is not None else None
         store = redis.Redis.from_url(redis_url)
+        store.config_set("auto-aof-rewrite-percentage", 0)  # see settle_redis
         try:
             for target in targets:
                 target.start()

@@ -195,3 +195,20 @@ def test_redis_rewrites_its_file_between_runs_once_it_has_grown_by_half(tmp_path
             assert len(store.get("bench:39") or b"") == 1 << 20
         finally:
             store.close()
+
+
+def test_a_rewrite_already_under_way_is_waited_for_not_asked_for_again(tmp_path: Path) -> None:
+    with EmbeddedRedis(tmp_path) as url:
+        store = redis.Redis.from_url(url)
+        try:
+            for n in range(40):
+                store.set(f"bench:{n}", os.urandom(1 << 20))
+            forks = store.info("stats")["total_forks"]
+            store.bgrewriteaof()  # as Redis does on its own when the file has doubled
+            assert not settle_redis(store)  # the file has just been rewritten: nothing to add
+            info = store.info("persistence")
+            assert info["aof_rewrite_in_progress"] == 0
+            assert info["aof_base_size"] >= 40 << 20
+            assert store.info("stats")["total_forks"] == forks + 1
+        finally:
+            store.close()
