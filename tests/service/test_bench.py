@@ -1,5 +1,6 @@
 """`replyguard bench` end to end, in miniature: every server starts, the load is all 201s."""
 
+import asyncio
 import json
 import os
 import re
@@ -11,10 +12,11 @@ from urllib.parse import parse_qs
 
 import pytest
 import redis
-from aiohttp.test_utils import TestClient
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
 
 from classifier.scorer import Scorer
-from service.bench.loadgen import wrk_available
+from service.bench.loadgen import run_wrk, wrk_available
 from service.bench.posts import ALPHABET, letters, post_body, run_id
 from service.bench.runner import reasons_not_approved, settle_redis
 from service.embedded import EmbeddedRedis
@@ -212,3 +214,32 @@ def test_a_rewrite_already_under_way_is_waited_for_not_asked_for_again(tmp_path:
             assert store.info("stats")["total_forks"] == forks + 1
         finally:
             store.close()
+
+
+@pytest.mark.skipif(not wrk_available(), reason="no wrk")
+async def test_wrk_sends_the_posts_the_python_load_generator_sends() -> None:
+    seen: list[tuple[dict[str, list[str]], str | None]] = []
+
+    async def record(request: web.Request) -> web.Response:
+        seen.append((parse_qs(await request.text()), request.headers.get("X-Forwarded-For")))
+        return web.Response(status=201 if len(seen) != 3 else 200)
+
+    app = web.Application()
+    app.router.add_post("/comments", record)
+    async with TestServer(app, host="127.0.0.1") as server:
+        run, token = run_id(), "a token+/= with spaces"
+        url = str(server.make_url("/"))
+        result = await asyncio.to_thread(run_wrk, url, 1, 1, run, token)
+    assert result.requests >= 3
+    assert result.non201 == 1  # the third answer, a 200, is counted
+    # wrk's one thread is slot 1; wrk calls request() once before it connects, so the first
+    # post sent may be the second one made
+    first = next(n for n in (1, 2) if parse_qs(post_body(run, 1, n, token)[0]) == seen[0][0])
+    addresses = set()
+    for n, (fields, address) in enumerate(seen[:50], start=first):
+        body, _ = post_body(run, 1, n, token)
+        assert fields == parse_qs(body)
+        assert address is not None
+        assert address.startswith("fd01:")
+        addresses.add(address)
+    assert len(addresses) == len(seen[:50])
