@@ -70,6 +70,8 @@ class Target:
     lags: dict[int, list[float]] = field(default_factory=dict)
     cpu: dict[int, list[CpuUse]] = field(default_factory=dict)
     decisions: dict[str, int] = field(default_factory=dict)
+    answered: int = 0  # 201s the load generator received in the measured runs
+    cut_off: int = 0  # at most this many posts were in flight when a load generator stopped
 
     @property
     def url(self) -> str:
@@ -186,6 +188,20 @@ def _decisions(store: redis.Redis | None) -> dict[str, int]:
         return {}
     keys = Keys()
     return {status.value: int(store.zcard(keys.queue(status))) for status in Status}
+
+
+def _settled_decisions(store: redis.Redis | None, timeout: float = 5.0) -> dict[str, int]:
+    """``_decisions`` once the server has stored the posts still in flight when the load
+    generator stopped (two reads 0.1 s apart agree)."""
+    counts = _decisions(store)
+    deadline = time.monotonic() + timeout
+    while store is not None and time.monotonic() < deadline:
+        time.sleep(0.1)
+        again = _decisions(store)
+        if again == counts:
+            break
+        counts = again
+    return counts
 
 
 _REWRITE_FROM = 32 << 20  # bytes of append-only file; Redis itself rewrites from 64 MiB
@@ -378,6 +394,33 @@ def _report_decisions(targets: Sequence[Target], store: redis.Redis) -> dict[str
     return decided
 
 
+def _report_stored(targets: Sequence[Target]) -> dict[str, dict[str, int]]:
+    """Every post answered 201 must be in Redis: the comments stored during the measured runs
+    against the 201s received. A few more may be stored than answered: wrk stops with requests
+    in flight, which the service still stores but nobody reads the answer of."""
+    stored: dict[str, dict[str, int]] = {}
+    for target in targets:
+        if not target.workers:
+            continue
+        count = sum(target.decisions.values())
+        stored[target.name] = {
+            "stored": count,
+            "answered_201": target.answered,
+            "cut_off_at_most": target.cut_off,
+        }
+        extra = count - target.answered
+        if extra < 0:
+            verdict = f"{-extra} answered 201 but NOT STORED"
+        elif extra <= target.cut_off:
+            verdict = f"{extra} more stored than answered, of at most {target.cut_off} in flight"
+            verdict += " when the load generator stopped"
+        else:
+            verdict = f"{extra} more stored than answered: more than the {target.cut_off} in flight"
+            verdict += " when the load generator stopped"
+        print(f"{target.name:<24}  stored {count}, answered 201 {target.answered}: {verdict}")
+    return stored
+
+
 def reasons_not_approved(
     store: redis.Redis, keys: Keys | None = None, limit: int = 1000
 ) -> dict[str, tuple[int, str]]:
@@ -429,7 +472,10 @@ def run_load(args: argparse.Namespace) -> dict[str, object]:
                         result, lag, cpu = _load(
                             target, args, token, args.seconds, connections, redis_pid
                         )
-                        after = _decisions(store if target.workers else None)
+                        after = _settled_decisions(store if target.workers else None)
+                        target.answered += result.requests - result.non201
+                        if args.tool == "wrk":  # it leaves the requests in flight unanswered
+                            target.cut_off += connections
                         forked = _forks(store) - forks
                         for status, count in after.items():
                             target.decisions[status] = (
@@ -450,6 +496,7 @@ def run_load(args: argparse.Namespace) -> dict[str, object]:
                 for connections in args.connections
             }
             report["decisions"] = _report_decisions(targets, store)
+            report["stored"] = _report_stored(targets)
             return report
         finally:
             for target in targets:

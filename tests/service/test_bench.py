@@ -94,6 +94,14 @@ def test_bench_measures_every_server_against_the_baseline(tool: str, tmp_path: P
         decided = full["decisions"][name]
         assert decided["approved"] >= report[name]["rps"] * 0.5, (name, decided)
         assert decided["pending"] == decided["spam"] == decided["rejected"] == 0, (name, decided)
+        # every 201 is in Redis; wrk may leave a few stored posts unanswered when it stops
+        kept = full["stored"][name]
+        assert kept["stored"] == sum(decided.values())
+        answered, cut_off = kept["answered_201"], kept["cut_off_at_most"]
+        assert answered > 0
+        assert answered <= kept["stored"] <= answered + cut_off
+        assert cut_off == (4 if tool == "wrk" else 0)
+        assert f"{name:<24}  stored {kept['stored']}, answered 201 {answered}: " in done.stdout
     assert "times one worker" in done.stdout
     assert "ratio" in done.stdout
 
