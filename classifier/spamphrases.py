@@ -61,6 +61,24 @@ SPAM_PHRASES = (
     "blog owner", "hi admin", "hello admin", "dear admin",
     "my web page", "my webpage", "my homepage", "my web site", "my weblog", "web blog",
     "with seo", "seo plugin", "browsing online", "surfing around",
+    # more of the kits' spun sentences: the bookmark-and-come-back ones, the ones that ask about
+    # the blog's platform, host or design, and their odd spun wordings ("fastidious", "in
+    # accession capital", "magnificent beat")
+    "excellent web site", "stumbledupon", "book marked", "bookmarking", "book-marking",
+    "come back yet again", "checking back frequently", "check again here", "to this blog before",
+    "checking continuously", "may you be rich", "money and freedom", "myspace group",
+    "tweeting this", "forward this page", "good luck for the next", "lots of new stuff",
+    "many new stuff", "care for such info", "depth information you present",
+    "like you wrote the book", "stumbled over here", "different web page",
+    "came across this board", "blog frequently", "ate my first comment",
+    "thoroughly enjoying your blog", "more than just your articles", "visuals or video clips",
+    "keep a reader entertained", "design is wicked", "site platform", "blog system",
+    "the blog world", "coding expertise", "blog web site", "blog loading", "hosting provider",
+    "web hosting", "wordpress theme", "browser compatibility", "spam remarks", "link exchange",
+    "guest post", "magnificent beat", "apprentice while you amend", "in accession capital",
+    "enjoyed account your", "fastidious", "superb blog", "outstanding blog", "wonderful blog",
+    "fantastic blog", "awesome blog", "amazing blog", "excellent blog", "great website",
+    "nice website",
 )
 # fmt: on
 
