@@ -555,4 +555,16 @@ def main(args: argparse.Namespace) -> int:
         report["scoring"] = run_scoring()
     if args.json is not None:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    stored = report["stored"]
+    assert isinstance(stored, dict)
+    lost = unstored(stored)
+    if lost:
+        print(f"{lost} posts answered 201 are not in Redis", file=sys.stderr)
+        return 1
     return 0
+
+
+def unstored(stored: dict[str, dict[str, int]]) -> int:
+    """How many posts answered 201 the private Redis does not hold (``_report_stored``'s
+    figures): the bench fails if any, since an answered comment must never be lost."""
+    return sum(max(0, kept["answered_201"] - kept["stored"]) for kept in stored.values())

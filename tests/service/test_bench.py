@@ -18,7 +18,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from classifier.scorer import Scorer
 from service.bench.loadgen import run_wrk, wrk_available
 from service.bench.posts import ALPHABET, letters, post_body, run_id
-from service.bench.runner import reasons_not_approved, settle_redis
+from service.bench.runner import reasons_not_approved, settle_redis, unstored
 from service.embedded import EmbeddedRedis
 from service.keys import Keys
 
@@ -251,3 +251,11 @@ async def test_wrk_sends_the_posts_the_python_load_generator_sends() -> None:
         assert address.startswith("fd01:")
         addresses.add(address)
     assert len(addresses) == len(seen[:50])
+
+
+def test_the_bench_counts_answered_posts_missing_from_redis() -> None:
+    kept = {"stored": 10, "answered_201": 10, "cut_off_at_most": 4}
+    cut_off = {"stored": 13, "answered_201": 10, "cut_off_at_most": 4}
+    lost = {"stored": 8, "answered_201": 10, "cut_off_at_most": 4}
+    assert unstored({"a": kept, "b": cut_off}) == 0
+    assert unstored({"a": kept, "b": lost}) == 2
