@@ -476,6 +476,8 @@ def run_load(args: argparse.Namespace) -> dict[str, object]:
                         target.answered += result.requests - result.non201
                         if args.tool == "wrk":  # it leaves the requests in flight unanswered
                             target.cut_off += connections
+                        else:  # the Python generator counts a failed request as one made
+                            target.answered -= result.socket_errors
                         forked = _forks(store) - forks
                         for status, count in after.items():
                             target.decisions[status] = (
