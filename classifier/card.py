@@ -77,6 +77,9 @@ def build(
                 "source": "classifier.spamphrases.SPAM_PHRASES",
                 "count": len(trained.featuriser.spam_phrases),
                 "sha256": spamphrases.digest(trained.featuriser.spam_phrases),
+                "looked_for_in": ["comment", "author name", "website address"]
+                if trained.featuriser.phrases_in_fields
+                else ["comment"],
             }
             if trained.featuriser.spam_phrases
             else None,

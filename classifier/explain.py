@@ -72,6 +72,7 @@ def explain_batch(
                 batch.texts[doc],
                 featuriser.abusive_words,
                 featuriser.spam_phrases,
+                featuriser.phrases_in_fields,
             )
         if cols[pos] >= words_at:
             return f'word "{grams.word_name(int(first[pos]))}"'

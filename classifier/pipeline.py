@@ -55,6 +55,9 @@ class Featuriser:
     sublinear_tf: bool = True
     abusive_words: frozenset[str] = frozenset()  # the "abusive words" signals' list
     spam_phrases: tuple[str, ...] = ()  # the "spam phrases" signal's list
+    # ... looked for in the author name and the website address as well (False in artifacts
+    # made before this switch existed: they were trained reading the comment alone)
+    phrases_in_fields: bool = False
     _idf_cache: tuple[Any, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def _idf_both(self) -> NDArray[np.float32]:
@@ -81,7 +84,7 @@ class Featuriser:
             chars, words = self.hasher.transform(texts)
             char_df += np.bincount(chars.indices, minlength=len(char_df))
             word_df += np.bincount(words.indices, minlength=len(word_df))
-            signal_sum += signals(chunk, texts, self.abusive_words, self.spam_phrases).sum(axis=0)
+            signal_sum += self._signals(chunk, texts).sum(axis=0)
         self.char_idf, self.word_idf = _idf(char_df, len(items)), _idf(word_df, len(items))
         self.signal_mean = signal_sum / max(len(items), 1)
         return self
@@ -128,7 +131,7 @@ class Featuriser:
         part = rows * 2 + (cols >= words_at)  # (comment, characters or words)
         norms = np.sqrt(np.bincount(part, weights=values**2, minlength=2 * len(items)))
         # Centred, so a signal's contribution is relative to a typical training comment.
-        dense = signals(items, texts, self.abusive_words, self.spam_phrases) - self.signal_mean
+        dense = self._signals(items, texts) - self.signal_mean
         if not self.signals_on:
             dense = np.zeros_like(dense)
         return Rows(
@@ -142,6 +145,9 @@ class Featuriser:
             first=np.where(cols >= words_at, first - n_chars, first),
         )
 
+    def _signals(self, items: Sequence[CommentInput], texts: Sequence[str]) -> Vector:
+        return signals(items, texts, self.abusive_words, self.spam_phrases, self.phrases_in_fields)
+
     def to_data(self) -> dict[str, Any]:
         """Plain data for the artifact."""
         return {
@@ -153,6 +159,7 @@ class Featuriser:
             "sublinear_tf": self.sublinear_tf,
             "abusive_words": sorted(self.abusive_words),
             "spam_phrases": list(self.spam_phrases),
+            "phrases_in_fields": self.phrases_in_fields,
         }
 
     @classmethod
@@ -174,6 +181,7 @@ class Featuriser:
             bool(data.get("sublinear_tf", True)),
             frozenset(str(w) for w in data.get("abusive_words", ())),
             tuple(str(p) for p in data.get("spam_phrases", ())),
+            bool(data.get("phrases_in_fields", False)),
         )
 
 

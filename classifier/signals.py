@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 
 from classifier import spamphrases
 from classifier.lexicon import found
-from classifier.text import link_hint, text_links
+from classifier.text import link_hint, normalise, text_links
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +26,7 @@ class CommentInput:
 
 _LINKISH = re.compile(r"https?://|www\.|\.(?:com|net|org|info|ru|biz|xyz|top)\b", re.IGNORECASE)
 _EMAIL_DIGITS = re.compile(r"\d{4,}")
+_SEPARATORS = re.compile(r"[\W_]+")  # what splits a web address into its words
 
 # Names as explanations show them; order is the column order.
 SIGNAL_NAMES = (
@@ -50,11 +51,13 @@ def describe(
     normalised: str,
     words: frozenset[str] = _NO_WORDS,
     phrases: tuple[str, ...] = (),
+    fields: bool = False,
 ) -> str:
     """A readable explanation of one signal's value for one comment (``words``: the model's
-    abusive-word list; ``phrases``: its spam-phrase list)."""
+    abusive-word list; ``phrases``: its spam-phrase list; ``fields``: whether the model looks
+    for the phrases in the author name and the website address too)."""
     if name == "spam phrases":
-        return _describe_phrases(spamphrases.found(normalised, phrases))
+        return _describe_phrases(*phrase_hits(item, normalised, phrases, fields))
     if name in ("abusive words", "share of abusive words"):
         return _describe_words(name, *found(normalised, words))
     if name == "links":
@@ -74,11 +77,31 @@ def describe(
     return f"signal: {name}"
 
 
-def _describe_phrases(hits: list[str]) -> str:
-    if not hits:
+def _describe_phrases(text: list[str], author: list[str], website: list[str]) -> str:
+    count = len(text) + len(author) + len(website)
+    if not count:
         return "signal: no spam phrases"
-    listed = ", ".join(f'"{hit}"' for hit in dict.fromkeys(hits))
-    return f"signal: {len(hits)} spam phrase{'s' * (len(hits) != 1)} ({listed})"
+    parts = []
+    for where, hits in (("", text), ("author name: ", author), ("website: ", website)):
+        if hits:
+            parts.append(where + ", ".join(f'"{hit}"' for hit in dict.fromkeys(hits)))
+    return f"signal: {count} spam phrase{'s' * (count != 1)} ({'; '.join(parts)})"
+
+
+def phrase_hits(
+    item: CommentInput, normalised: str, phrases: tuple[str, ...], fields: bool = True
+) -> tuple[list[str], list[str], list[str]]:
+    """The listed spam phrases in the comment (``normalised``: its normalised text), and with
+    ``fields`` in the author name and in the words of the website address as well: blog spam
+    signs with the goods it sells ("Cheap NFL Jerseys", https://example.com/buy-cialis-online)
+    where a reader signs with a name."""
+    text = spamphrases.found(normalised, phrases)
+    if not fields or not phrases:
+        return text, [], []
+    author = spamphrases.found(normalise(item.author), phrases) if item.author else []
+    url = item.url.strip()
+    website = spamphrases.found(normalise(_SEPARATORS.sub(" ", url)), phrases) if url else []
+    return text, author, website
 
 
 def _describe_words(name: str, hits: tuple[str, ...], tokens: int) -> str:
@@ -143,10 +166,12 @@ def signals(
     normalised: Sequence[str],
     words: frozenset[str] = _NO_WORDS,
     phrases: tuple[str, ...] = (),
+    fields: bool = False,
 ) -> NDArray[np.float64]:
     """One row per comment, columns as SIGNAL_NAMES, every value in [0, 1]. ``words``: the
     abusive-word list (none: both of its columns are 0); ``phrases``: the spam-phrase list
-    (none: its column is 0)."""
+    (none: its column is 0), looked for in the author name and the website address too when
+    ``fields`` is set (``phrase_hits``)."""
     lengths, letters, upper, bangs = _per_text([item.comment for item in items])
     links = np.fromiter(map(count_links, items), np.float64, len(items))
     out = np.empty((len(items), len(SIGNAL_NAMES)), dtype=np.float64)
@@ -166,7 +191,8 @@ def signals(
                 out[i, 8] = len(hits) / tokens
     out[:, 9] = 0.0
     if phrases:
-        for i, text in enumerate(normalised):
-            if spam := spamphrases.found(text, phrases):
-                out[i, 9] = min(np.log1p(len(spam)) / 2.0, 1.0)
+        for i, (item, text) in enumerate(zip(items, normalised, strict=True)):
+            count = sum(map(len, phrase_hits(item, text, phrases, fields)))
+            if count:
+                out[i, 9] = min(np.log1p(count) / 2.0, 1.0)
     return out

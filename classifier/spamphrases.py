@@ -10,7 +10,9 @@ of this kind are what WordPress's moderation keys and the comment blocklists sit
 made of; here the list is a learnt signal, not a rule: one weight for "the comment uses a
 spam formula", which carries to formulas the training data has seldom seen, where n-gram
 weights know only what they have seen (the public spam sources are chat, with no blog praise
-in them at all).
+in them at all). Blog spam signs with the goods it sells ("Cheap NFL Jerseys") and links its
+name to them, so models trained with ``phrases_in_fields`` count the phrases in the author name
+and in the words of the website address too (``signals.phrase_hits``).
 
 Each entry is written the way ``normalise`` writes text (lower case; identity words such as
 "canadian" are dropped before matching, so they are left out here). Words with a common
@@ -79,6 +81,29 @@ SPAM_PHRASES = (
     "enjoyed account your", "fastidious", "superb blog", "outstanding blog", "wonderful blog",
     "fantastic blog", "awesome blog", "amazing blog", "excellent blog", "great website",
     "nice website",
+    # the goods of blog spam, which it names in the author name and the website address (a
+    # reader signs with a name) as often as in the text: replica sportswear and fashion, essay
+    # mills, SEO and web agencies, pills, loans, gambling (Indonesian "judi" and "togel" sites
+    # among them), escorts, pirated apps and films. Only phrases with no everyday use in a
+    # comment on the news: "sports betting", "cbd oil", "diet pills", "personal loans",
+    # "instagram followers" and "essay writing services" are what readers discuss, so they
+    # are left out.
+    "cheap jerseys", "nfl jerseys", "wholesale jerseys", "jerseys from china", "cheap oakley",
+    "oakley sunglasses", "ray ban sunglasses", "ray ban outlet", "louis vuitton outlet",
+    "louis vuitton handbags", "michael kors outlet", "coach outlet", "cheap uggs",
+    "moncler outlet", "canada goose outlet", "north face outlet", "lace wigs",
+    "human hair wigs", "write my essay", "buy essay", "buy essays", "custom essays",
+    "paper writing service", "seo company", "seo agency", "seo expert", "local seo",
+    "link building", "backlink", "digital marketing agency", "web design company",
+    "web development company", "app development company", "keto pills", "keto diet pills",
+    "penis enlargement", "levitra", "cash loans", "bad credit loans",
+    "instant loans", "car insurance quotes", "auto insurance quotes", "casino online",
+    "bitcoin casino", "online poker", "poker online", "online slots", "slot online",
+    "slot gacor", "judi online", "judi slot", "agen judi", "situs judi", "togel", "sbobet",
+    "call girls", "adult dating", "webcam girls", "free robux", "mod apk", "apk download",
+    "watch movies online", "free movies online", "plumber near me", "packers and movers",
+    "movers and packers", "buy instagram followers", "free instagram followers",
+    "buy youtube views", "forex signals",
 )
 # fmt: on
 

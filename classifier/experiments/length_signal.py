@@ -42,8 +42,9 @@ def length_variant(name: str) -> SignalsFunction:
         normalised: Sequence[str],
         words: frozenset[str] = frozenset(),
         phrases: tuple[str, ...] = (),
+        fields: bool = False,
     ) -> NDArray[np.float64]:
-        out = _original(items, normalised, words, phrases)
+        out = _original(items, normalised, words, phrases, fields)
         if name == "nolen":
             out[:, LENGTH] = 0.0
         elif name.startswith("cap"):

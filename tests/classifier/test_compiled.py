@@ -34,6 +34,9 @@ def _sample() -> list[CommentInput]:
             "Buy now http://cheap.example.com", author="http://seo.example", url="http://a.b"
         ),
         CommentInput("The council vote on the new road is next week."),
+        CommentInput(
+            "Nice article.", author="Cheap NFL Jerseys", url="http://example.com/buy-essays"
+        ),
     ]
 
 
@@ -222,7 +225,7 @@ def test_the_folder_keeps_the_most_recently_used_copies(tmp_path: Path) -> None:
     left = {p.name for p in tmp_path.iterdir()}
     assert compiled.path_for(tmp_path, oldest).name in left
     assert compiled.path_for(tmp_path, shas[compiled.KEEP - 1]).name in left
-    assert len([n for n in left if n.endswith(".v1.npz")]) == compiled.KEEP
+    assert len([n for n in left if n.endswith(f".v{compiled.VERSION}.npz")]) == compiled.KEEP
     assert stale.name not in left
     assert fresh.name in left
     assert {other.name for other in others} <= left

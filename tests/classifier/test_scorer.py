@@ -105,3 +105,25 @@ def test_news_comments_on_hard_topics_are_not_held_as_abuse(shipped: Scorer) -> 
         assert scores.abuse < shipped.thresholds["abuse_hold"], (text, scores.abuse)
     (insult,) = shipped.score([CommentInput("You are a pathetic idiot and a liar.")])
     assert insult.abuse >= shipped.thresholds["abuse_hold"]
+
+
+def test_spam_that_signs_with_its_goods_is_held_and_a_readers_name_is_not(
+    shipped: Scorer,
+) -> None:
+    # The same few words of thanks: from "SEO Company in Delhi" with its site, and from a
+    # reader with hers. The shipped model looks for spam phrases in both fields.
+    assert shipped.featuriser.phrases_in_fields
+    text = "Thank you, I learned a lot."
+    spam, reader, anonymous = shipped.score(
+        [
+            CommentInput(text, author="SEO Company in Delhi", url="https://seo-company.example"),
+            CommentInput(text, author="Margaret Hill", url="https://margarethill.example.net/"),
+            CommentInput(text, author="SEO Company in Delhi", url=""),
+        ],
+        explain=3,
+    )
+    assert spam.spam >= shipped.thresholds["spam_hold"] > reader.spam
+    assert spam.spam > anonymous.spam > reader.spam  # one hit counts, two count more
+    assert spam.spam_top[0].feature == (
+        'signal: 2 spam phrases (author name: "seo company"; website: "seo company")'
+    )

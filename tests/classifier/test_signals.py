@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from classifier import spamphrases
-from classifier.signals import SIGNAL_NAMES, CommentInput, describe, signals
+from classifier.pipeline import Featuriser
+from classifier.signals import SIGNAL_NAMES, CommentInput, describe, phrase_hits, signals
 from classifier.spamphrases import SPAM_PHRASES
 from classifier.text import normalise
 
@@ -99,6 +100,41 @@ def test_spam_phrases_are_counted_with_the_list_and_zero_without() -> None:
     assert describe(
         "spam phrases", 0.0, plain, normalise(plain.comment), frozenset(), SPAM_PHRASES
     ) == ("signal: no spam phrases")
+
+
+def test_spam_phrases_are_looked_for_in_the_author_name_and_website_when_asked() -> None:
+    # Blog spam signs with the goods it sells and links to them: "Nice article" says nothing.
+    item = CommentInput(
+        "Nice article, thanks.",
+        author="Cheap NFL Jerseys",
+        url="http://www.example.com/Cheap-Jerseys_from-China/",
+    )
+    text = normalise(item.comment)
+    assert phrase_hits(item, text, SPAM_PHRASES) == (
+        ["nice article"],
+        ["nfl jerseys"],
+        ["cheap jerseys"],  # "jerseys from china" overlaps it and starts later
+    )
+    with_fields = signals([item], [text], frozenset(), SPAM_PHRASES, fields=True)[0]
+    without = signals([item], [text], frozenset(), SPAM_PHRASES, fields=False)[0]
+    at = SIGNAL_NAMES.index("spam phrases")
+    assert with_fields[at] == pytest.approx(np.log1p(3) / 2)
+    assert without[at] == pytest.approx(np.log1p(1) / 2)  # the comment alone, as models before
+    assert describe("spam phrases", 0.7, item, text, frozenset(), SPAM_PHRASES, True) == (
+        'signal: 3 spam phrases ("nice article"; author name: "nfl jerseys"; '
+        'website: "cheap jerseys")'
+    )
+    # A reader's name and site add nothing.
+    reader = CommentInput("I agree.", author="Dave Smith", url="https://davesmith.example.net/")
+    assert phrase_hits(reader, normalise(reader.comment), SPAM_PHRASES) == ([], [], [])
+    assert phrase_hits(item, text, SPAM_PHRASES, fields=False) == (["nice article"], [], [])
+
+
+def test_a_featuriser_stored_before_the_switch_reads_the_comment_alone() -> None:
+    stored = Featuriser(spam_phrases=SPAM_PHRASES, phrases_in_fields=True).to_data()
+    assert Featuriser.from_data(stored).phrases_in_fields
+    del stored["phrases_in_fields"]  # as artifacts made before it have it
+    assert not Featuriser.from_data(stored).phrases_in_fields
 
 
 def test_spam_phrases_match_whole_words_and_the_longest_phrase() -> None:
