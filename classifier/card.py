@@ -54,8 +54,9 @@ def build(
         "settings": trained.settings_data(),
         "features": {
             "normalisation": "classifier.text.normalise (NFKC, look-alikes, zero-width, "
-            "entities, tags, url/e-mail/mention/number placeholders, leetspeak, "
-            "repeated letters)",
+            "entities, tags, url/e-mail/mention/number placeholders, "
+            + ("masked swear words, " if trained.featuriser.unmask else "")
+            + "leetspeak, identity words, repeated letters)",
             "char_ngrams": {
                 "range": list(hasher.char_range),
                 "columns": 1 << hasher.char_bits,

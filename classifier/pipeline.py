@@ -58,6 +58,9 @@ class Featuriser:
     # ... looked for in the author name and the website address as well (False in artifacts
     # made before this switch existed: they were trained reading the comment alone)
     phrases_in_fields: bool = False
+    # Masked swear words restored by ``normalise`` ("f***", "b*tch"); False in artifacts made
+    # before the switch existed, which were trained on the text with its masks.
+    unmask: bool = False
     _idf_cache: tuple[Any, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def _idf_both(self) -> NDArray[np.float32]:
@@ -80,7 +83,7 @@ class Featuriser:
         signal_sum = np.zeros(len(SIGNAL_NAMES))
         for i in range(0, len(items), _CHUNK):
             chunk = items[i : i + _CHUNK]
-            texts = [normalise(item.comment) for item in chunk]
+            texts = [normalise(item.comment, self.unmask) for item in chunk]
             chars, words = self.hasher.transform(texts)
             char_df += np.bincount(chars.indices, minlength=len(char_df))
             word_df += np.bincount(words.indices, minlength=len(word_df))
@@ -116,7 +119,7 @@ class Featuriser:
         The n-gram block is tf (or 1 + log tf) x idf, the character and the word parts each
         scaled to unit length per comment, as two scikit-learn TF-IDF vectorisers would give;
         both parts are counted in one pass, in one column space (characters, then words)."""
-        texts = [normalise(item.comment) for item in items]
+        texts = [normalise(item.comment, self.unmask) for item in items]
         grams = self.hasher.grams(texts)
         words_at = 1 << self.hasher.char_bits
         n_chars = len(grams.char_docs)
@@ -160,6 +163,7 @@ class Featuriser:
             "abusive_words": sorted(self.abusive_words),
             "spam_phrases": list(self.spam_phrases),
             "phrases_in_fields": self.phrases_in_fields,
+            "unmask": self.unmask,
         }
 
     @classmethod
@@ -182,6 +186,7 @@ class Featuriser:
             frozenset(str(w) for w in data.get("abusive_words", ())),
             tuple(str(p) for p in data.get("spam_phrases", ())),
             bool(data.get("phrases_in_fields", False)),
+            bool(data.get("unmask", False)),
         )
 
 

@@ -147,7 +147,7 @@ class Scorer:
             "char_idf": f.char_idf,
             "word_idf": f.word_idf,
             "signal_mean": f.signal_mean,
-            "switches": np.array([f.signals_on, f.sublinear_tf, f.phrases_in_fields]),
+            "switches": np.array([f.signals_on, f.sublinear_tf, f.phrases_in_fields, f.unmask]),
             "abusive_words": np.array(sorted(f.abusive_words), dtype=np.str_),
             "spam_phrases": np.array(f.spam_phrases, dtype=np.str_),
         }
@@ -156,7 +156,7 @@ class Scorer:
     def from_tables(cls, tables: Mapping[str, NDArray[Any]], card: Mapping[str, Any]) -> Scorer:
         """The scorer whose ``tables()`` these are; ValueError or KeyError if they do not fit."""
         cb, wb, c0, c1, w0, w1 = (int(v) for v in tables["hasher"])
-        signals_on, sublinear_tf, phrases_in_fields = (bool(v) for v in tables["switches"])
+        signals_on, sublinear_tf, phrases_in_fields, unmask = (bool(v) for v in tables["switches"])
         featuriser = Featuriser(
             NgramHasher(cb, wb, (c0, c1), (w0, w1)),
             np.asarray(tables["char_idf"], np.float32),
@@ -167,6 +167,7 @@ class Scorer:
             frozenset(str(w) for w in tables["abusive_words"]),
             tuple(str(p) for p in tables["spam_phrases"]),
             phrases_in_fields,
+            unmask,
         )
         if len(featuriser.char_idf) != 1 << cb or len(featuriser.word_idf) != 1 << wb:
             raise ValueError("IDF tables do not match the hasher's widths")

@@ -64,6 +64,8 @@ class Settings:
     spam_phrases: bool = True
     # ... looked for in the author name and the website address as well as in the comment.
     spam_phrases_in_fields: bool = True
+    # Masked swear words restored in the text (classifier.text.MASKED_WORDS).
+    unmask: bool = True
     sublinear_tf: bool = True
     base_rate: dict[str, float] = field(default_factory=lambda: {"spam": 0.05, "abuse": 0.05})
     hold_recall: dict[str, float] = field(default_factory=lambda: {"spam": 0.95, "abuse": 0.9})
@@ -129,6 +131,7 @@ def new_featuriser(settings: Settings) -> Featuriser:
         abusive_words=words,
         spam_phrases=SPAM_PHRASES if settings.spam_phrases else (),
         phrases_in_fields=settings.spam_phrases and settings.spam_phrases_in_fields,
+        unmask=settings.unmask,
     )
 
 

@@ -127,3 +127,20 @@ def test_spam_that_signs_with_its_goods_is_held_and_a_readers_name_is_not(
     assert spam.spam_top[0].feature == (
         'signal: 2 spam phrases (author name: "seo company"; website: "seo company")'
     )
+
+
+def test_masked_swearing_scores_as_the_words_it_masks(shipped: Scorer) -> None:
+    # News comments mask what a filter would catch; the shipped model reads through it.
+    assert shipped.featuriser.unmask
+    pairs = [
+        ("What a b*tch she is.", "What a bitch she is."),
+        ("This is bulls**t, pure and simple.", "This is bullshit, pure and simple."),
+        ("The mayor is a f@#$ing disgrace.", "The mayor is a fucking disgrace."),
+    ]
+    for masked, plain in pairs:
+        a, b = shipped.score([CommentInput(masked), CommentInput(plain)])
+        # The same words; only the share of capitals among letters moves ("*" is no letter).
+        assert a.abuse == pytest.approx(b.abuse, abs=0.01), masked
+        assert a.abuse >= shipped.thresholds["abuse_hold"], masked
+    (calm,) = shipped.score([CommentInput("A well-known co-op sells t-shirts for 50% off.")])
+    assert calm.abuse < shipped.thresholds["abuse_hold"]

@@ -130,11 +130,18 @@ def test_spam_phrases_are_looked_for_in_the_author_name_and_website_when_asked()
     assert phrase_hits(item, text, SPAM_PHRASES, fields=False) == (["nice article"], [], [])
 
 
-def test_a_featuriser_stored_before_the_switch_reads_the_comment_alone() -> None:
-    stored = Featuriser(spam_phrases=SPAM_PHRASES, phrases_in_fields=True).to_data()
-    assert Featuriser.from_data(stored).phrases_in_fields
-    del stored["phrases_in_fields"]  # as artifacts made before it have it
-    assert not Featuriser.from_data(stored).phrases_in_fields
+def test_a_featuriser_stored_before_the_switches_reads_as_it_was_trained() -> None:
+    stored = Featuriser(spam_phrases=SPAM_PHRASES, phrases_in_fields=True, unmask=True).to_data()
+    back = Featuriser.from_data(stored)
+    assert back.phrases_in_fields
+    assert back.unmask
+    del stored["phrases_in_fields"], stored["unmask"]  # as artifacts made before them have it
+    back = Featuriser.from_data(stored)
+    assert not back.phrases_in_fields  # the comment alone
+    assert not back.unmask  # the masks left in the text
+    item = CommentInput("What a b*tch")
+    assert back.fit([item]).rows([item]).texts == ["what a b*tch"]
+    assert Featuriser(unmask=True).fit([item]).rows([item]).texts == ["what a bitch"]
 
 
 def test_spam_phrases_match_whole_words_and_the_longest_phrase() -> None:
