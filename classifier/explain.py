@@ -73,6 +73,7 @@ def explain_batch(
                 featuriser.abusive_words,
                 featuriser.spam_phrases,
                 featuriser.phrases_in_fields,
+                featuriser.unmask,
             )
         if cols[pos] >= words_at:
             return f'word "{grams.word_name(int(first[pos]))}"'

@@ -149,7 +149,14 @@ class Featuriser:
         )
 
     def _signals(self, items: Sequence[CommentInput], texts: Sequence[str]) -> Vector:
-        return signals(items, texts, self.abusive_words, self.spam_phrases, self.phrases_in_fields)
+        return signals(
+            items,
+            texts,
+            self.abusive_words,
+            self.spam_phrases,
+            self.phrases_in_fields,
+            self.unmask,
+        )
 
     def to_data(self) -> dict[str, Any]:
         """Plain data for the artifact."""

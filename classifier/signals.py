@@ -52,12 +52,14 @@ def describe(
     words: frozenset[str] = _NO_WORDS,
     phrases: tuple[str, ...] = (),
     fields: bool = False,
+    unmask: bool = True,
 ) -> str:
     """A readable explanation of one signal's value for one comment (``words``: the model's
     abusive-word list; ``phrases``: its spam-phrase list; ``fields``: whether the model looks
-    for the phrases in the author name and the website address too)."""
+    for the phrases in the author name and the website address too; ``unmask``: whether its
+    normalisation restores masked words)."""
     if name == "spam phrases":
-        return _describe_phrases(*phrase_hits(item, normalised, phrases, fields))
+        return _describe_phrases(*phrase_hits(item, normalised, phrases, fields, unmask))
     if name in ("abusive words", "share of abusive words"):
         return _describe_words(name, *found(normalised, words))
     if name == "links":
@@ -89,18 +91,23 @@ def _describe_phrases(text: list[str], author: list[str], website: list[str]) ->
 
 
 def phrase_hits(
-    item: CommentInput, normalised: str, phrases: tuple[str, ...], fields: bool = True
+    item: CommentInput,
+    normalised: str,
+    phrases: tuple[str, ...],
+    fields: bool = True,
+    unmask: bool = True,
 ) -> tuple[list[str], list[str], list[str]]:
     """The listed spam phrases in the comment (``normalised``: its normalised text), and with
     ``fields`` in the author name and in the words of the website address as well: blog spam
     signs with the goods it sells ("Cheap NFL Jerseys", https://example.com/buy-cialis-online)
-    where a reader signs with a name."""
+    where a reader signs with a name. The fields are normalised as the comment was
+    (``unmask``: see ``normalise``)."""
     text = spamphrases.found(normalised, phrases)
     if not fields or not phrases:
         return text, [], []
-    author = spamphrases.found(normalise(item.author), phrases) if item.author else []
-    url = item.url.strip()
-    website = spamphrases.found(normalise(_SEPARATORS.sub(" ", url)), phrases) if url else []
+    author = spamphrases.found(normalise(item.author, unmask), phrases) if item.author else []
+    url = _SEPARATORS.sub(" ", item.url).strip()
+    website = spamphrases.found(normalise(url, unmask), phrases) if url else []
     return text, author, website
 
 
@@ -167,11 +174,12 @@ def signals(
     words: frozenset[str] = _NO_WORDS,
     phrases: tuple[str, ...] = (),
     fields: bool = False,
+    unmask: bool = True,
 ) -> NDArray[np.float64]:
     """One row per comment, columns as SIGNAL_NAMES, every value in [0, 1]. ``words``: the
     abusive-word list (none: both of its columns are 0); ``phrases``: the spam-phrase list
     (none: its column is 0), looked for in the author name and the website address too when
-    ``fields`` is set (``phrase_hits``)."""
+    ``fields`` is set (``phrase_hits``; ``unmask`` as the comment was normalised)."""
     lengths, letters, upper, bangs = _per_text([item.comment for item in items])
     links = np.fromiter(map(count_links, items), np.float64, len(items))
     out = np.empty((len(items), len(SIGNAL_NAMES)), dtype=np.float64)
@@ -192,7 +200,7 @@ def signals(
     out[:, 9] = 0.0
     if phrases:
         for i, (item, text) in enumerate(zip(items, normalised, strict=True)):
-            count = sum(map(len, phrase_hits(item, text, phrases, fields)))
+            count = sum(map(len, phrase_hits(item, text, phrases, fields, unmask)))
             if count:
                 out[i, 9] = min(np.log1p(count) / 2.0, 1.0)
     return out

@@ -121,7 +121,7 @@ def _unmasked(token: str) -> str:
     exact = [w for w in _BY_LENGTH.get(len(core), ()) if _fits(core, w)]
     if core.strip("abcdefghijklmnopqrstuvwxyz-"):  # masks other than hyphens
         letters = sum(c.isalpha() for c in core)
-        if not exact and letters >= 3 and core[0].isalpha() and core[-1].isalpha():
+        if not exact and letters >= 3 and core[-1].isalpha():
             runs = _MASK_RUN.split(core)
             pattern = "[a-z]{1,4}".join(map(re.escape, runs)) if len(runs) > 1 else core
             exact = [w for w in MASKED_WORDS if re.fullmatch(pattern, w)]

@@ -43,8 +43,9 @@ def length_variant(name: str) -> SignalsFunction:
         words: frozenset[str] = frozenset(),
         phrases: tuple[str, ...] = (),
         fields: bool = False,
+        unmask: bool = True,
     ) -> NDArray[np.float64]:
-        out = _original(items, normalised, words, phrases, fields)
+        out = _original(items, normalised, words, phrases, fields, unmask)
         if name == "nolen":
             out[:, LENGTH] = 0.0
         elif name.startswith("cap"):

@@ -128,6 +128,10 @@ def test_spam_phrases_are_looked_for_in_the_author_name_and_website_when_asked()
     reader = CommentInput("I agree.", author="Dave Smith", url="https://davesmith.example.net/")
     assert phrase_hits(reader, normalise(reader.comment), SPAM_PHRASES) == ([], [], [])
     assert phrase_hits(item, text, SPAM_PHRASES, fields=False) == (["nice article"], [], [])
+    # The fields are normalised as the model's comments are: with or without unmasking.
+    masked = CommentInput("x", author="Bulls**t Detector", url="https://example.com/bulls**t")
+    assert phrase_hits(masked, "x", ("bullshit",)) == ([], ["bullshit"], [])
+    assert phrase_hits(masked, "x", ("bullshit",), unmask=False) == ([], [], [])
 
 
 def test_a_featuriser_stored_before_the_switches_reads_as_it_was_trained() -> None:
