@@ -104,6 +104,16 @@ SPAM_PHRASES = (
     "watch movies online", "free movies online", "plumber near me", "packers and movers",
     "movers and packers", "buy instagram followers", "free instagram followers",
     "buy youtube views", "forex signals",
+    # the work-from-home scam of news sites' comment sections ("I make $90 an hour working from
+    # home ... copy and paste this link"), which often leaves the link out for the reader to
+    # type; "working from home" and "changed my life" are what readers say, so only the scam's
+    # own turns are listed
+    "copy and paste this link", "paste this link", "open this link", "go to this site",
+    "just using this site", "part time at home", "from home on my laptop",
+    "an hour working from home", "a month working from home", "per month working",
+    "this home job", "easy home job", "no experience needed", "here is what i do",
+    "heres what i do", "my life is changed", "making cash online", "earn from home",
+    "earning from home",
 )
 # fmt: on
 
