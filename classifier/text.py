@@ -54,10 +54,10 @@ MASKED_WORDS = (
     "stupid",
 )
 # fmt: on
-_MASKS = "*#%@$_-"
+_MASKS = "*#%@$_-"  # the hyphen last, as a regular expression's class needs it
 # A masked word starts with a letter: "*hits the gym*" and "*-*" are not masked words.
-_MASKED_TOKEN = re.compile(r"(?<![a-z*#%@$_-])[a-z]+[*#%@$_-][a-z*#%@$_-]*")
-_MASK_RUN = re.compile(r"[*#%@$_-]+")
+_MASKED_TOKEN = re.compile(rf"(?<![a-z{_MASKS}])[a-z]+[{_MASKS}][a-z{_MASKS}]*")
+_MASK_RUN = re.compile(rf"[{_MASKS}]+")
 _PUNCTUATION = "\"'.,;:!?()[]{}<>"
 _BY_LENGTH: dict[int, tuple[str, ...]] = {}
 for _word in MASKED_WORDS:
@@ -136,7 +136,7 @@ def _unmasked(token: str) -> str:
 def _mask_by_a_letter(text: str) -> bool:
     """Whether a mask other than a hyphen stands next to a letter: a few substring searches in
     C, where one regular expression's scan of a comment costs several microseconds."""
-    for mask in "*#%@$_":
+    for mask in _MASKS[:-1]:  # all but the hyphen
         at = text.find(mask)
         while at >= 0:
             if (at and text[at - 1].isalpha()) or text[at + 1 : at + 2].isalpha():
