@@ -148,10 +148,11 @@ async def _handler(args: argparse.Namespace, stop: asyncio.Event) -> AsyncIterat
 
 
 async def _run(settings: Settings, url: str, args: argparse.Namespace) -> int:
-    from redis.asyncio import Redis
+    from redis.asyncio import ConnectionPool, Redis
 
     from .consumer import Consumer, ConsumerOptions
     from .keys import Keys
+    from .redisclient import pool_options
     from .streamgroup import StreamGroup
 
     stop = asyncio.Event()
@@ -162,11 +163,15 @@ async def _run(settings: Settings, url: str, args: argparse.Namespace) -> int:
         args.group, args.consumer, args.batch, args.block_ms, args.claim_idle_ms
     )
     # A blocking read must not be mistaken for a dead connection.
-    client = Redis.from_url(
-        url,
-        socket_timeout=args.block_ms / 1000 + settings.redis_timeout,
-        socket_connect_timeout=settings.redis_timeout,
-        health_check_interval=30,
+    client = Redis.from_pool(
+        ConnectionPool(
+            **pool_options(
+                url,
+                socket_timeout=args.block_ms / 1000 + settings.redis_timeout,
+                socket_connect_timeout=settings.redis_timeout,
+                health_check_interval=30,
+            )
+        )
     )
     stream = Keys(settings.key_prefix).approved_stream()
     log.info(
