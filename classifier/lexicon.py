@@ -40,6 +40,11 @@ EXTRA_WORDS = (
     "buffoon", "halfwit", "dimwit", "nitwit", "numpty", "pillock", "plonker", "nincompoop",
     "dunce", "simpleton", "ignoramus", "dolt", "dullard", "lowlife", "libtard", "sheeple",
     "twit", "prat", "dipshit", "bozo",
+    # name-calling of the same kind, from "nutjob" to "wazzock": 18 training rows have one
+    "nutjob", "nutcase", "slimeball", "sleazebag", "sleazeball", "asshat", "gobshite", "eejit",
+    "bampot", "dirtbag", "scumbucket", "numbskull", "numskull", "bonehead", "knucklehead",
+    "meathead", "airhead", "blockhead", "pinhead", "dingbat", "dickwad", "douchenozzle",
+    "cockwomble", "twatwaffle", "shitstain", "wazzock", "tosspot",
 )
 
 # Entries of the package's list that name a topic rather than insult or swear: crimes, drugs

@@ -144,3 +144,24 @@ def test_masked_swearing_scores_as_the_words_it_masks(shipped: Scorer) -> None:
         assert a.abuse >= shipped.thresholds["abuse_hold"], masked
     (calm,) = shipped.score([CommentInput("A well-known co-op sells t-shirts for 50% off.")])
     assert calm.abuse < shipped.thresholds["abuse_hold"]
+
+
+def test_name_calling_is_held_and_the_words_inside_it_are_not(shipped: Scorer) -> None:
+    # Insults of news comment threads that the profanity list lacks count as abusive words.
+    insults = [
+        "What a nutjob. Nobody should listen to him.",
+        "Typical sleazebag politician.",
+        "He is such a blockhead about the budget.",
+        "Only a dirtbag would defend this.",
+    ]
+    for scores in shipped.score([CommentInput(t) for t in insults]):
+        assert scores.abuse >= shipped.thresholds["abuse_hold"]
+    calm = [
+        "The nut allergy warning is on the back of the packet.",
+        "Air quality on the bypass was worse than the council said.",
+        "The head of the planning board resigned; the block vote follows.",
+    ]
+    for text, scores in zip(calm, shipped.score([CommentInput(t) for t in calm]), strict=True):
+        assert scores.abuse < shipped.thresholds["abuse_hold"], (text, scores.abuse)
+    (explained,) = shipped.score([CommentInput(insults[0])], explain=5)
+    assert "signal: 1 abusive word (nutjob)" in [c.feature for c in explained.abuse_top]
