@@ -68,7 +68,8 @@ def build(
             "abusive_words": {
                 "source": f"{SOURCE_PACKAGE} {source_version()} ({SOURCE_FILE}, MIT licence)"
                 " and classifier.lexicon.EXTRA_WORDS, less identity words and"
-                " classifier.lexicon.NOT_ABUSIVE",
+                " classifier.lexicon.NOT_ABUSIVE, and the phrases of"
+                " classifier.lexicon.EXTRA_PHRASES",
                 "count": len(trained.featuriser.abusive_words),
                 "sha256": digest(trained.featuriser.abusive_words),
             }

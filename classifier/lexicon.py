@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from classifier.spamphrases import found as phrase_hits
 from classifier.text import IDENTITY_WORDS, normalise
 
 SOURCE_PACKAGE = "better-profanity"
@@ -44,7 +45,33 @@ EXTRA_WORDS = (
     "nutjob", "nutcase", "slimeball", "sleazebag", "sleazeball", "asshat", "gobshite", "eejit",
     "bampot", "dirtbag", "scumbucket", "numbskull", "numskull", "bonehead", "knucklehead",
     "meathead", "airhead", "blockhead", "pinhead", "dingbat", "dickwad", "douchenozzle",
-    "cockwomble", "twatwaffle", "shitstain", "wazzock", "tosspot",
+    "cockwomble", "twatwaffle", "shitstain", "wazzock", "tosspot", "halfwitted", "knuckledragger",
+)
+
+# Threats, wishes of harm and insults said in more than one word, which no word of them says:
+# "I hope your house burns down", "should be hanged", "a waste of oxygen". Each counts as one
+# abusive word. Only phrases without a common harmless sense in news comments: not "drop dead
+# gorgeous", "brain dead" (a diagnosis), "low life" (expectancy), "a waste of space" (a car
+# park), "I will find you a copy", "beat the crap out of them" (a team), "watch your back",
+# "don't kill yourself over it", "the dog could choke on it", "we should be shot of it";
+# none holds an identity word, which normalisation drops.
+EXTRA_PHRASES = (
+    # wishes of death and harm
+    "hope you die", "hope he dies", "hope she dies", "hope they die", "hope you rot",
+    "hope you choke", "hope your house burns", "die in a fire", "rot in hell", "burn in hell",
+    "go kill yourself", "neck yourself",
+    # threats and calls to violence
+    "taken out and shot", "should be shot dead", "deserves to be shot", "deserve to be shot",
+    "needs to be shot",
+    "should be hanged", "deserves to be hanged", "string them up", "string him up",
+    "string her up", "hang them all", "shoot the lot", "line them up and shoot",
+    "bullet in his head", "bullet in her head", "slit your throat", "slit his throat",
+    "slit her throat",
+    # insults
+    "waste of oxygen", "waste of skin", "crawl back under your rock", "crawl back under a rock",
+    "back to your cave", "too thick to understand", "thick as two short planks", "get a brain",
+    "shut your mouth", "shut your face", "shut your trap", "half wit",
+    "go back to where you came from", "go back where you came from", "should have been aborted",
 )
 
 # Entries of the package's list that name a topic rather than insult or swear: crimes, drugs
@@ -95,6 +122,7 @@ NOT_ABUSIVE = frozenset((
 # fmt: on
 
 _TOKEN = re.compile(r"[a-z]+")
+_PHRASE = re.compile(r"[a-z]+(?: [a-z]+)+")
 
 
 class LexiconError(Exception):
@@ -115,6 +143,17 @@ def _words_of(entries: Iterable[str]) -> frozenset[str]:
     return frozenset(words - NOT_ABUSIVE)
 
 
+def _phrases_of(entries: Iterable[str]) -> frozenset[str]:
+    """Entries of two words or more as ``normalise`` writes them, left out where a word of one
+    is dropped or read as something else (an identity word, a number)."""
+    phrases = set()
+    for entry in entries:
+        phrase = normalise(entry)
+        if phrase == entry and _PHRASE.fullmatch(phrase):
+            phrases.add(phrase)
+    return frozenset(phrases)
+
+
 def source_version() -> str:
     """The installed version of the package the list comes from."""
     try:
@@ -129,11 +168,11 @@ def source_version() -> str:
 @functools.cache
 def load_words() -> frozenset[str]:
     """The abusive-word list for training: the package's list and ``EXTRA_WORDS``, less
-    identity words and ``NOT_ABUSIVE``."""
+    identity words and ``NOT_ABUSIVE``, and ``EXTRA_PHRASES``."""
     source_version()
     path = Path(str(importlib.metadata.distribution(SOURCE_PACKAGE).locate_file(SOURCE_FILE)))
     text = path.read_text(encoding="utf-8")
-    return _words_of([*text.splitlines(), *EXTRA_WORDS])
+    return _words_of([*text.splitlines(), *EXTRA_WORDS]) | _phrases_of(EXTRA_PHRASES)
 
 
 def digest(words: Iterable[str]) -> str:
@@ -142,18 +181,23 @@ def digest(words: Iterable[str]) -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def _forms(words: frozenset[str]) -> frozenset[str]:
-    """The words and their plurals in "s" (for words of 3 letters or more)."""
-    return words | {w + "s" for w in words if len(w) >= 3}
+def _forms(words: frozenset[str]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The single words and their plurals in "s" (for words of 3 letters or more), and the
+    phrases (entries of more than one word)."""
+    singles = {w for w in words if " " not in w}
+    phrases = tuple(sorted(words - singles))
+    return frozenset(singles | {w + "s" for w in singles if len(w) >= 3}), phrases
 
 
 @functools.lru_cache(maxsize=1024)
 def found(normalised: str, words: frozenset[str]) -> tuple[tuple[str, ...], int]:
-    """The listed words in a normalised text (a plural "s" is let off), and its word count.
+    """The listed words in a normalised text (a plural "s" is let off), then its listed
+    phrases (whole words, as ``spamphrases.found`` finds them), and its word count.
     Remembered for the last texts asked about: a comment's signals and, when they are
     explained, their descriptions ask about the same text (about 5 us a comment)."""
     tokens = _TOKEN.findall(normalised)
-    forms = _forms(words)
-    if forms.isdisjoint(tokens):
-        return (), len(tokens)
-    return tuple(t for t in tokens if t in forms), len(tokens)
+    forms, phrases = _forms(words)
+    hits = () if forms.isdisjoint(tokens) else tuple(t for t in tokens if t in forms)
+    if phrases:
+        hits += tuple(phrase_hits(normalised, phrases))
+    return hits, len(tokens)

@@ -6,7 +6,14 @@ import re
 import pytest
 
 from classifier import lexicon
-from classifier.lexicon import EXTRA_WORDS, LexiconError, digest, found, load_words
+from classifier.lexicon import (
+    EXTRA_PHRASES,
+    EXTRA_WORDS,
+    LexiconError,
+    digest,
+    found,
+    load_words,
+)
 from classifier.text import IDENTITY_WORDS, normalise
 
 
@@ -15,7 +22,8 @@ def test_the_list_holds_the_package_words_and_the_insults_it_lacks() -> None:
     assert 500 < len(words) < 2000
     assert {"bitch", "asshole", "shit"} <= words  # "sh!t" and "sh1t" read as "shit"
     assert set(EXTRA_WORDS) <= words
-    assert all(re.fullmatch(r"[a-z]{3,}", w) for w in words)
+    assert set(EXTRA_PHRASES) <= words
+    assert all(re.fullmatch(r"[a-z]{3,}|[a-z]+(?: [a-z]+)+", w) for w in words)
 
 
 def test_identity_words_topics_and_misread_entries_are_left_out() -> None:
@@ -55,3 +63,32 @@ def test_a_missing_package_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(importlib.metadata, "version", missing)
     with pytest.raises(LexiconError, match=r"replyguard\[train\]"):
         lexicon.source_version()
+
+
+def test_phrases_are_kept_only_as_normalise_writes_them() -> None:
+    got = lexicon._phrases_of(["hope you die", "Hope You Die", "gay people out", "room 101 now"])
+    assert got == {"hope you die"}  # capitals, an identity word, a number: not as written
+
+
+def test_found_counts_a_phrase_as_one_word_after_the_words() -> None:
+    words = frozenset({"idiot", "waste of oxygen", "should be shot"})  # not the shipped list
+    text = normalise("You idiots should be shot, you waste of oxygen. Idiot!")
+    assert found(text, words) == (("idiots", "idiot", "should be shot", "waste of oxygen"), 10)
+    # whole words only, and the words of a phrase alone are nothing
+    assert found(normalise("The shoulder be shot? A waste of oxygenated water."), words)[0] == ()
+    assert found(normalise("What a waste. Oxygen is short."), words)[0] == ()
+
+
+def test_phrases_with_a_harmless_sense_in_news_are_left_out() -> None:
+    words = load_words()
+    texts = [
+        "The patient was declared brain dead on Friday.",
+        "Low life expectancy in the north is a scandal.",
+        "The new car park is a waste of space.",
+        "I will find you a copy of the report.",
+        "Don't kill yourself over the overtime.",
+        "The dog could choke on it, so keep the bones away.",
+        "The council should be shot of this contract by May.",
+    ]
+    for text in texts:
+        assert found(normalise(text), words)[0] == (), text

@@ -165,3 +165,29 @@ def test_name_calling_is_held_and_the_words_inside_it_are_not(shipped: Scorer) -
         assert scores.abuse < shipped.thresholds["abuse_hold"], (text, scores.abuse)
     (explained,) = shipped.score([CommentInput(insults[0])], explain=5)
     assert "signal: 1 abusive word (nutjob)" in [c.feature for c in explained.abuse_top]
+
+
+def test_threats_said_in_phrases_are_held_and_their_harmless_senses_are_not(
+    shipped: Scorer,
+) -> None:
+    threats = [
+        "I hope your house burns down.",
+        "He should be hanged for this.",
+        "Line them up and shoot them.",
+        "You are a waste of oxygen.",
+    ]
+    for text, scores in zip(
+        threats, shipped.score([CommentInput(t) for t in threats]), strict=True
+    ):
+        assert scores.abuse >= shipped.thresholds["abuse_hold"], (text, scores.abuse)
+    calm = [
+        "The patient was declared brain dead on Friday.",
+        "The new car park is a waste of space.",
+        "The council should be shot of this contract by May.",
+    ]
+    for text, scores in zip(calm, shipped.score([CommentInput(t) for t in calm]), strict=True):
+        assert scores.abuse < shipped.thresholds["abuse_hold"], (text, scores.abuse)
+    (explained,) = shipped.score([CommentInput(threats[0])], explain=5)
+    assert "signal: 1 abusive word (hope your house burns)" in [
+        c.feature for c in explained.abuse_top
+    ]
