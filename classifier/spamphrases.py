@@ -114,6 +114,13 @@ SPAM_PHRASES = (
     "this home job", "easy home job", "no experience needed", "here is what i do",
     "heres what i do", "my life is changed", "making cash online", "earn from home",
     "earning from home",
+    # the templates of "Leave a Reply" spam, spun from one text to thousands of blogs, in the
+    # turns no reader writes ("I needs to spend some time learning more", "Heya i am for the
+    # first time here"); "not sure where you are getting your info" and "appreciate your
+    # efforts" are what readers say too, so they are not listed
+    "needs to spend some time learning more", "i am for the first time here",
+    "reminds me of my room mate", "waiting for your further post", "in my google bookmarks",
+    "make blogging look easy", "give something back and help others", "your site came up",
 )
 # fmt: on
 

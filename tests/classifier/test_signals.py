@@ -192,3 +192,10 @@ def test_exclamation_marks_are_counted_in_words_that_agree() -> None:
     assert describe("exclamation marks", 0.3, three, normalise(three.comment)) == (
         "signal: 3 exclamation marks"
     )
+
+
+def test_every_spam_phrase_is_written_as_normalise_writes_it() -> None:
+    # A phrase is looked for in normalised text: one that normalise changes is never found
+    # ("my old room mate" reads "my room mate", since age words are dropped).
+    assert [p for p in SPAM_PHRASES if normalise(p) != p] == []
+    assert len(set(SPAM_PHRASES)) == len(SPAM_PHRASES)
