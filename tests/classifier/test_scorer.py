@@ -154,15 +154,13 @@ def test_name_calling_is_held_and_the_words_inside_it_are_not(shipped: Scorer) -
         "He is such a blockhead about the budget.",
         "Only a dirtbag would defend this.",
     ]
-    for scores in shipped.score([CommentInput(t) for t in insults]):
-        assert scores.abuse >= shipped.thresholds["abuse_hold"]
     calm = [
         "The nut allergy warning is on the back of the packet.",
         "Air quality on the bypass was worse than the council said.",
         "The head of the planning board resigned; the block vote follows.",
     ]
-    for text, scores in zip(calm, shipped.score([CommentInput(t) for t in calm]), strict=True):
-        assert scores.abuse < shipped.thresholds["abuse_hold"], (text, scores.abuse)
+    assert _not_held(shipped, insults) == []
+    assert _held(shipped, calm) == []
     (explained,) = shipped.score([CommentInput(insults[0])], explain=5)
     assert "signal: 1 abusive word (nutjob)" in [c.feature for c in explained.abuse_top]
 
@@ -176,18 +174,30 @@ def test_threats_said_in_phrases_are_held_and_their_harmless_senses_are_not(
         "Line them up and shoot them.",
         "You are a waste of oxygen.",
     ]
-    for text, scores in zip(
-        threats, shipped.score([CommentInput(t) for t in threats]), strict=True
-    ):
-        assert scores.abuse >= shipped.thresholds["abuse_hold"], (text, scores.abuse)
     calm = [
         "The patient was declared brain dead on Friday.",
         "The new car park is a waste of space.",
         "The council should be shot of this contract by May.",
     ]
-    for text, scores in zip(calm, shipped.score([CommentInput(t) for t in calm]), strict=True):
-        assert scores.abuse < shipped.thresholds["abuse_hold"], (text, scores.abuse)
+    assert _not_held(shipped, threats) == []
+    assert _held(shipped, calm) == []
     (explained,) = shipped.score([CommentInput(threats[0])], explain=5)
     assert "signal: 1 abusive word (hope your house burns)" in [
         c.feature for c in explained.abuse_top
     ]
+
+
+def _abuse(shipped: Scorer, texts: list[str]) -> list[tuple[str, float]]:
+    scored = shipped.score([CommentInput(t) for t in texts])
+    return [(t, s.abuse) for t, s in zip(texts, scored, strict=True)]
+
+
+def _held(shipped: Scorer, texts: list[str]) -> list[tuple[str, float]]:
+    """The texts the abuse head holds, with their scores."""
+    hold = shipped.thresholds["abuse_hold"]
+    return [(t, a) for t, a in _abuse(shipped, texts) if a >= hold]
+
+
+def _not_held(shipped: Scorer, texts: list[str]) -> list[tuple[str, float]]:
+    hold = shipped.thresholds["abuse_hold"]
+    return [(t, a) for t, a in _abuse(shipped, texts) if a < hold]

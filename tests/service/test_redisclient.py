@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -93,20 +94,29 @@ async def _reset_while_idle(proxy: ResettingProxy, connection: AbstractConnectio
     await asyncio.sleep(0.1)  # the loop sees the reset while the connection is idle
 
 
+@asynccontextmanager
+async def _reset_connection(
+    server: RedisProcess, cls: type[TcpConnection]
+) -> AsyncIterator[tuple[ResettingProxy, TcpConnection]]:
+    """A connection of ``cls`` through a proxy, reset while it was idle."""
+    proxy = ResettingProxy("127.0.0.1", server.port)
+    await proxy.start()
+    connection = cls(host="127.0.0.1", port=proxy.port, socket_timeout=2)
+    try:
+        await _reset_while_idle(proxy, connection)
+        yield proxy, connection
+    finally:
+        await connection.disconnect()
+        await proxy.close()
+
+
 def test_a_connection_reset_while_idle_is_reopened_before_the_write(
     redis_server: RedisProcess,
 ) -> None:
     async def scenario() -> tuple[object, int]:
-        proxy = ResettingProxy("127.0.0.1", redis_server.port)
-        await proxy.start()
-        connection = TcpConnection(host="127.0.0.1", port=proxy.port, socket_timeout=2)
-        try:
-            await _reset_while_idle(proxy, connection)
+        async with _reset_connection(redis_server, TcpConnection) as (proxy, connection):
             await connection.send_packed_command(pack_command(("PING",)), False)
             return await connection.read_response(), proxy.accepted
-        finally:
-            await connection.disconnect()
-            await proxy.close()
 
     assert uvloop.run(scenario()) == (b"PONG", 2)
 
@@ -124,17 +134,11 @@ def test_a_connection_found_closed_by_the_write_fails_as_a_connection_error(
     """uvloop raises RuntimeError there; redis-py retries a ConnectionError, not that."""
 
     async def scenario() -> str:
-        proxy = ResettingProxy("127.0.0.1", redis_server.port)
-        await proxy.start()
-        connection = _Unchecked(host="127.0.0.1", port=proxy.port, socket_timeout=2)
-        try:
-            await _reset_while_idle(proxy, connection)
-            await connection.send_packed_command(pack_command(("PING",)), False)
-        except RedisConnectionError as exc:
-            return f"ConnectionError: {exc}"
-        finally:
-            await connection.disconnect()
-            await proxy.close()
+        async with _reset_connection(redis_server, _Unchecked) as (_, connection):
+            try:
+                await connection.send_packed_command(pack_command(("PING",)), False)
+            except RedisConnectionError as exc:
+                return f"ConnectionError: {exc}"
         return "written"
 
     outcome = uvloop.run(scenario())
