@@ -102,25 +102,26 @@ class Scorer:
         return cls(featuriser, weights, bias, thresholds, card, source)
 
     @classmethod
-    def load(cls, path: Path | None = None, cache: Path | bool | None = True) -> Scorer:
+    def load(
+        cls, path: Path | None = None, cache: Path | bool | None = True, *, apart: bool = False
+    ) -> Scorer:
         """The verified artifact at ``path``, or the one shipped in the package.
 
         ``cache`` is the directory of compiled copies (``classifier.compiled``): True for the
-        default one, False or None for none. The artifact is verified either way."""
+        default one, False or None for none. The artifact is verified either way. With
+        ``apart``, a copy that is missing is compiled by a child process and then read, so this
+        process never imports scikit-learn (a long-lived worker keeps what it imported); if the
+        child fails, the artifact is read here, as without ``apart``."""
         path = path or artifact.SHIPPED
         card = artifact.verify(path)
         directory = compiled.default_dir() if cache is True else (cache or None)
         digest = str(card["artifact"]["sha256"])
         if directory is not None:
-            tables = compiled.read(directory, digest)
-            if tables is not None:
-                try:
-                    return cls.from_tables(tables, card)
-                except (artifact.ArtifactError, KeyError, TypeError, ValueError, IndexError) as exc:
-                    # The artifact has the last word: it loads, or it says what is wrong.
-                    compiled.log.warning(
-                        "compiled model does not fit (%s); reading the artifact", exc
-                    )
+            scorer = cls._from_copy(directory, digest, card)
+            if scorer is None and apart and compiled.compile_apart(path, directory):
+                scorer = cls._from_copy(directory, digest, card)
+            if scorer is not None:
+                return scorer
         data, card = artifact.load(path, card)
         try:
             featuriser = Featuriser.from_data(data["featuriser"])
@@ -134,6 +135,32 @@ class Scorer:
         if directory is not None:
             compiled.write(directory, digest, scorer.tables())
         return scorer
+
+    @staticmethod
+    def prepare(path: Path | None = None, cache: Path | bool | None = True) -> None:
+        """Verify the artifact and, if its compiled copy is missing, compile it apart: what a
+        process that starts several others, each loading the model, does first, so that the
+        copy is made once and a model that does not verify stops the start at once."""
+        path = path or artifact.SHIPPED
+        card = artifact.verify(path)
+        directory = compiled.default_dir() if cache is True else (cache or None)
+        if directory is None:
+            return
+        if not compiled.path_for(directory, str(card["artifact"]["sha256"])).exists():
+            compiled.compile_apart(path, directory)
+
+    @classmethod
+    def _from_copy(cls, directory: Path, digest: str, card: Mapping[str, Any]) -> Scorer | None:
+        """The scorer of the compiled copy in ``directory``, or None: none, or one that does
+        not fit (the artifact has the last word: it loads, or it says what is wrong)."""
+        tables = compiled.read(directory, digest)
+        if tables is None:
+            return None
+        try:
+            return cls.from_tables(tables, card)
+        except (artifact.ArtifactError, KeyError, TypeError, ValueError, IndexError) as exc:
+            compiled.log.warning("compiled model does not fit (%s); reading the artifact", exc)
+            return None
 
     def tables(self) -> compiled.Tables:
         """Every number this scorer reads, as named arrays (``from_tables`` reverses it)."""

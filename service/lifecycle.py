@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -51,7 +52,10 @@ async def model_context(app: web.Application) -> AsyncIterator[None]:
         loop = asyncio.get_running_loop()
         cache = compiled.resolve(settings.model_cache)  # None: no compiled copy
         started = time.perf_counter()
-        scorer = await loop.run_in_executor(None, Scorer.load, settings.model_path, cache)
+        # apart: a missing compiled copy is made by a child process, so that this one never
+        # holds scikit-learn (see compiled.compile_apart).
+        load = functools.partial(Scorer.load, settings.model_path, cache, apart=True)
+        scorer = await loop.run_in_executor(None, load)
         timing["seconds"] = round(time.perf_counter() - started, 3)
     log.info(
         "model loaded",

@@ -17,6 +17,9 @@ from pathlib import Path
 
 from aiohttp import web
 
+from classifier import compiled
+from classifier.scorer import Scorer
+
 from .app import create_app
 from .drain import InFlight
 from .embedded import EmbeddedRedis
@@ -134,6 +137,9 @@ class Supervisor:
 
     def run(self) -> int:
         assert self.settings.redis_url is not None
+        # Once here, not in each worker at the same time; a model that fails to verify stops
+        # the start with its own message, not as workers dying one after another.
+        Scorer.prepare(self.settings.model_path, compiled.resolve(self.settings.model_cache))
         previous = {s: signal.signal(s, self._on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
         with tempfile.TemporaryDirectory(prefix="replyguard-metrics-") as metrics_dir:
             env = {

@@ -198,6 +198,64 @@ def test_a_process_loading_the_compiled_shipped_model_imports_no_scikit_learn(
     assert runs[0][2] == runs[1][2]  # the same score, to the last digit
 
 
+def test_a_load_apart_has_a_child_compile_the_model_and_imports_no_scikit_learn(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from classifier.scorer import CommentInput, Scorer\n"
+        "scorer = Scorer.load(Path(sys.argv[1]), cache=Path(sys.argv[2]), apart=True)\n"
+        "spam = scorer.score([CommentInput('Check out my channel, subscribe!')])[0].spam\n"
+        "heavy = sorted(m for m in ('sklearn', 'scipy', 'skops') if m in sys.modules)\n"
+        "print(scorer.source, ','.join(heavy) or '-', repr(spam))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(tiny_model), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert run[:2] == ["compiled", "-"]
+    sha = verify(tiny_model)["artifact"]["sha256"]
+    assert compiled.path_for(tmp_path, sha).is_file()
+    here = Scorer.load(tiny_model, cache=False)  # the artifact, read in this process
+    assert run[2] == repr(here.score([CommentInput("Check out my channel, subscribe!")])[0].spam)
+
+
+def test_a_load_apart_reads_the_artifact_itself_when_the_child_fails(
+    tiny_model: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocked = tmp_path / "a file, not a folder"
+    blocked.write_text("")
+    with caplog.at_level(logging.WARNING, logger="classifier.compiled"):
+        scorer = Scorer.load(tiny_model, cache=blocked, apart=True)
+    assert scorer.source == "artifact"
+    said = [r.getMessage() for r in caplog.records]
+    failed = [m for m in said if "in a child process failed" in m]
+    assert len(failed) == 1
+    assert "exit 1: error: cannot write into" in failed[0]
+
+
+def test_prepare_compiles_a_missing_copy_once_and_stops_at_a_model_that_does_not_verify(
+    tiny_model: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache = tmp_path / "cache"
+    with caplog.at_level(logging.INFO, logger="classifier.compiled"):
+        Scorer.prepare(tiny_model, cache)
+        Scorer.prepare(tiny_model, cache)  # the copy is there: nothing to do
+    made = [r for r in caplog.records if r.getMessage() == "model compiled in a child process"]
+    assert len(made) == 1
+    assert Scorer.load(tiny_model, cache=cache).source == "compiled"
+    Scorer.prepare(tiny_model, None)  # no folder: only the check
+    path = _copy(tiny_model, tmp_path / "model")
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ArtifactError, match="does not match its card"):
+        Scorer.prepare(path, cache)
+
+
 def test_the_folder_keeps_the_most_recently_used_copies(tmp_path: Path) -> None:
     tables = {"weights": np.zeros(3)}
     shas = [f"{i:064x}" for i in range(compiled.KEEP + 2)]

@@ -91,8 +91,8 @@ class Service:
 
 
 def test_serve_keeps_comments_across_a_restart(tmp_path: Path) -> None:
-    # A folder of compiled models of its own: the first start reads the skops artifact and
-    # leaves the compiled copy, which the restart reads.
+    # A folder of compiled models of its own: the first start has a child process read the
+    # skops artifact and leave the compiled copy, which it and the restart read.
     service = Service(tmp_path / "var", model_cache=tmp_path / "model-cache")
     try:
         status, body = _request(service.base + "/comments", form())
@@ -109,7 +109,8 @@ def test_serve_keeps_comments_across_a_restart(tmp_path: Path) -> None:
     assert all(form()["comment"] not in line for line in log.splitlines())
     assert all("maria.lopez@example.org" not in line for line in log.splitlines())
     assert any(line.get("request_id") for line in lines if line["message"] == "request")
-    assert _model_sources(lines) == ["artifact"]
+    assert _model_sources(lines) == ["compiled"]
+    assert messages.count("model compiled in a child process") == 1
 
     again = Service(tmp_path / "var", model_cache=tmp_path / "model-cache")
     try:
@@ -123,6 +124,7 @@ def test_serve_keeps_comments_across_a_restart(tmp_path: Path) -> None:
     assert code == 0
     lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
     assert _model_sources(lines) == ["compiled"]
+    assert "model compiled in a child process" not in [line["message"] for line in lines]
 
 
 def _model_sources(lines: list[dict[str, Any]]) -> list[str]:
@@ -130,7 +132,9 @@ def _model_sources(lines: list[dict[str, Any]]) -> list[str]:
 
 
 def test_two_workers_share_one_port(tmp_path: Path) -> None:
-    service = Service(tmp_path / "var", workers=2)
+    # A folder of compiled models of its own: the supervisor has the copy made once, before
+    # the workers start, and both read it.
+    service = Service(tmp_path / "var", workers=2, model_cache=tmp_path / "model-cache")
     try:
         for i in range(20):
             status, _ = _request(
@@ -159,3 +163,25 @@ def test_two_workers_share_one_port(tmp_path: Path) -> None:
         if line.startswith("{") and '"worker started"' in line
     ]
     assert len(started) == 2
+    lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    assert _model_sources(lines) == ["compiled", "compiled"]
+    compiles = [line for line in lines if line["message"] == "model compiled in a child process"]
+    assert len(compiles) == 1
+    # Before the first worker: the workers did not each compile the model at the same time.
+    assert lines.index(compiles[0]) < lines.index(started[0])
+
+
+def test_serve_with_workers_refuses_a_model_that_does_not_verify(tmp_path: Path) -> None:
+    model = tmp_path / "model.skops"
+    model.write_bytes(b"not a model")
+    env = clean_environment() | {"REPLYGUARD_MODEL_PATH": str(model)}
+    done = subprocess.run(
+        [sys.executable, "-m", "service", "serve", "--port", str(free_port()), "--workers", "2"],
+        env=env | {"REPLYGUARD_DATA_DIR": str(tmp_path / "var")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert "replyguard: cannot start:" in done.stderr
+    assert "worker started" not in done.stderr
