@@ -60,6 +60,7 @@ def explain_batch(
     grams = batch.grams
     cols = batch.cols
     first = batch.first
+    findings = batch.findings  # what the signals found: describing them does not look again
 
     def name(doc: int, pos: int) -> str:
         if pos >= nnz:
@@ -74,6 +75,7 @@ def explain_batch(
                 featuriser.spam_phrases,
                 featuriser.phrases_in_fields,
                 featuriser.unmask,
+                findings[doc] if findings else None,
             )
         if cols[pos] >= words_at:
             return f'word "{grams.word_name(int(first[pos]))}"'

@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from classifier.features import Grams, NgramHasher, count_triplets
-from classifier.signals import SIGNAL_NAMES, CommentInput, signals
+from classifier.signals import SIGNAL_NAMES, CommentInput, Findings, signals
 from classifier.text import normalise
 
 if TYPE_CHECKING:  # scoring needs neither: scipy and scikit-learn are imported where they are
@@ -35,6 +35,7 @@ class Rows:
     texts: list[str]
     grams: Grams
     first: NDArray[np.int64]  # per triplet: its first n-gram in ``grams`` (char or word)
+    findings: list[Findings] = field(default_factory=list)  # per comment, for explanations
 
 
 def _idf(df: NDArray[np.int64], n_docs: int) -> NDArray[np.float32]:
@@ -134,7 +135,8 @@ class Featuriser:
         part = rows * 2 + (cols >= words_at)  # (comment, characters or words)
         norms = np.sqrt(np.bincount(part, weights=values**2, minlength=2 * len(items)))
         # Centred, so a signal's contribution is relative to a typical training comment.
-        dense = self._signals(items, texts) - self.signal_mean
+        findings: list[Findings] = []
+        dense = self._signals(items, texts, findings) - self.signal_mean
         if not self.signals_on:
             dense = np.zeros_like(dense)
         return Rows(
@@ -146,9 +148,15 @@ class Featuriser:
             texts=texts,
             grams=grams,
             first=np.where(cols >= words_at, first - n_chars, first),
+            findings=findings,
         )
 
-    def _signals(self, items: Sequence[CommentInput], texts: Sequence[str]) -> Vector:
+    def _signals(
+        self,
+        items: Sequence[CommentInput],
+        texts: Sequence[str],
+        findings: list[Findings] | None = None,
+    ) -> Vector:
         return signals(
             items,
             texts,
@@ -156,6 +164,7 @@ class Featuriser:
             self.spam_phrases,
             self.phrases_in_fields,
             self.unmask,
+            findings,
         )
 
     def to_data(self) -> dict[str, Any]:

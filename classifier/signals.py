@@ -44,6 +44,17 @@ SIGNAL_NAMES = (
 _NO_WORDS: frozenset[str] = frozenset()
 
 
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """What the signals of one comment found, kept so that explaining them does not look again:
+    its links (``link_counts``), its abusive words (``lexicon.found``: hits, word count) and its
+    spam phrases (``phrase_hits``); None where that list was not looked for."""
+
+    links: tuple[int, int, int]
+    words: tuple[tuple[str, ...], int] | None
+    phrases: tuple[list[str], list[str], list[str]] | None
+
+
 def describe(
     name: str,
     value: float,
@@ -53,17 +64,23 @@ def describe(
     phrases: tuple[str, ...] = (),
     fields: bool = False,
     unmask: bool = True,
+    findings: Findings | None = None,
 ) -> str:
     """A readable explanation of one signal's value for one comment (``words``: the model's
     abusive-word list; ``phrases``: its spam-phrase list; ``fields``: whether the model looks
     for the phrases in the author name and the website address too; ``unmask``: whether its
-    normalisation restores masked words)."""
+    normalisation restores masked words; ``findings``: what ``signals`` found for it, if kept,
+    which is the same as looking again)."""
     if name == "spam phrases":
-        return _describe_phrases(*phrase_hits(item, normalised, phrases, fields, unmask))
+        if findings is None or findings.phrases is None:
+            return _describe_phrases(*phrase_hits(item, normalised, phrases, fields, unmask))
+        return _describe_phrases(*findings.phrases)
     if name in ("abusive words", "share of abusive words"):
-        return _describe_words(name, *found(normalised, words))
+        if findings is None or findings.words is None:
+            return _describe_words(name, *found(normalised, words))
+        return _describe_words(name, *findings.words)
     if name == "links":
-        text, author, website = link_counts(item)
+        text, author, website = link_counts(item) if findings is None else findings.links
         where = [f"{n} in {part}" for n, part in ((text, "text"), (author, "author name")) if n]
         where += ["website field"] * website
         return f"signal: {text + author + website} link{'s' * (text + author + website != 1)}" + (
@@ -175,13 +192,16 @@ def signals(
     phrases: tuple[str, ...] = (),
     fields: bool = False,
     unmask: bool = True,
+    findings: list[Findings] | None = None,
 ) -> NDArray[np.float64]:
     """One row per comment, columns as SIGNAL_NAMES, every value in [0, 1]. ``words``: the
     abusive-word list (none: both of its columns are 0); ``phrases``: the spam-phrase list
     (none: its column is 0), looked for in the author name and the website address too when
-    ``fields`` is set (``phrase_hits``; ``unmask`` as the comment was normalised)."""
+    ``fields`` is set (``phrase_hits``; ``unmask`` as the comment was normalised). A list
+    passed as ``findings`` receives what was found in each comment, for its explanation."""
     lengths, letters, upper, bangs = _per_text([item.comment for item in items])
-    links = np.fromiter(map(count_links, items), np.float64, len(items))
+    counted = [link_counts(item) for item in items]
+    links = np.fromiter(map(sum, counted), np.float64, len(items))
     out = np.empty((len(items), len(SIGNAL_NAMES)), dtype=np.float64)
     out[:, 0] = np.minimum(np.log1p(links) / 2.0, 1.0)
     out[:, 1] = [bool(item.author and _LINKISH.search(item.author)) for item in items]
@@ -191,16 +211,21 @@ def signals(
     out[:, 5] = np.minimum(bangs, 10.0) / 10.0
     out[:, 6] = np.minimum(np.log1p(lengths) / 8.0, 1.0)
     out[:, 7:9] = 0.0
+    word_hits: list[tuple[tuple[str, ...], int] | None] = [None] * len(items)
     if words:
         for i, text in enumerate(normalised):
-            hits, tokens = found(text, words)
+            word_hits[i] = hits, tokens = found(text, words)
             if hits:
                 out[i, 7] = min(np.log1p(len(hits)) / 2.0, 1.0)
                 out[i, 8] = len(hits) / tokens
     out[:, 9] = 0.0
+    phrase_found: list[tuple[list[str], list[str], list[str]] | None] = [None] * len(items)
     if phrases:
         for i, (item, text) in enumerate(zip(items, normalised, strict=True)):
-            count = sum(map(len, phrase_hits(item, text, phrases, fields, unmask)))
+            phrase_found[i] = where = phrase_hits(item, text, phrases, fields, unmask)
+            count = sum(map(len, where))
             if count:
                 out[i, 9] = min(np.log1p(count) / 2.0, 1.0)
+    if findings is not None:
+        findings.extend(map(Findings, counted, word_hits, phrase_found))
     return out

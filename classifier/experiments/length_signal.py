@@ -22,7 +22,7 @@ import classifier.pipeline as pipeline
 from classifier import signals as signals_module
 from classifier.datasets import Corpus, default_datasets_dir
 from classifier.labels import Row, Task
-from classifier.signals import SIGNAL_NAMES, CommentInput
+from classifier.signals import SIGNAL_NAMES, CommentInput, Findings
 from classifier.train import Settings, as_input, fit_members, head_labels, new_featuriser
 
 YOUTUBE, SMS = "youtube-spam-collection", "sms-spam-collection"
@@ -44,8 +44,9 @@ def length_variant(name: str) -> SignalsFunction:
         phrases: tuple[str, ...] = (),
         fields: bool = False,
         unmask: bool = True,
+        findings: list[Findings] | None = None,
     ) -> NDArray[np.float64]:
-        out = _original(items, normalised, words, phrases, fields, unmask)
+        out = _original(items, normalised, words, phrases, fields, unmask, findings)
         if name == "nolen":
             out[:, LENGTH] = 0.0
         elif name.startswith("cap"):

@@ -1,9 +1,11 @@
 """The shipped model verifies, scores sensibly, explains itself and is thread safe."""
 
+import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from classifier.explain import explain_batch
 from classifier.scorer import CommentInput, Contribution, Scorer, Scores
 from classifier.text import normalise
 
@@ -86,6 +88,33 @@ def test_explanations_do_not_depend_on_the_batch(shipped: Scorer) -> None:
             elif c.feature.startswith("word "):
                 first = c.feature.removeprefix("word ").strip('"').split(" ")[0]
                 assert first in text
+
+
+def test_explanations_from_what_the_signals_found_are_those_found_again(shipped: Scorer) -> None:
+    # The signals keep what they found (links, abusive words, spam phrases) for the
+    # explanations; describing them from scratch names the same things with the same weights.
+    items = [
+        CommentInput(
+            "Buy cheap viagra online!!! http://pills.example.com www.deals.example.net",
+            author="Cheap NFL Jerseys",
+            email="x12345@example.org",
+            url="https://example.com/buy-cialis-online",
+        ),
+        CommentInput("You are a stupid idiot and a moron, shut up, you halfwit"),
+        CommentInput("Work from home and earn money online, visit my profile"),
+        CommentInput("Thanks, the council vote report was clear."),
+    ]
+    f = shipped.featuriser
+    batch = f.rows(items)
+    assert len(batch.findings) == len(items)
+    contributions = shipped._contributions(batch)
+    kept = explain_batch(f, shipped._weights, batch, contributions, items, 8)
+    again = explain_batch(
+        f, shipped._weights, dataclasses.replace(batch, findings=[]), contributions, items, 8
+    )
+    assert kept == again
+    named = [c.feature for heads in kept for head in heads for c in head]
+    assert any(n.startswith("signal: ") and "(" in n for n in named)  # with what was found
 
 
 NEWS_TOPICS = [

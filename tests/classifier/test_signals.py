@@ -9,7 +9,14 @@ from hypothesis import strategies as st
 
 from classifier import spamphrases
 from classifier.pipeline import Featuriser
-from classifier.signals import SIGNAL_NAMES, CommentInput, describe, phrase_hits, signals
+from classifier.signals import (
+    SIGNAL_NAMES,
+    CommentInput,
+    Findings,
+    describe,
+    phrase_hits,
+    signals,
+)
 from classifier.spamphrases import SPAM_PHRASES
 from classifier.text import normalise
 
@@ -199,3 +206,40 @@ def test_every_spam_phrase_is_written_as_normalise_writes_it() -> None:
     # ("my old room mate" reads "my room mate", since age words are dropped).
     assert [p for p in SPAM_PHRASES if normalise(p) != p] == []
     assert len(set(SPAM_PHRASES)) == len(SPAM_PHRASES)
+
+
+_FORMS = [
+    CommentInput(
+        "Buy cheap viagra online now!!! http://pills.example.com and www.deals.example.net",
+        author="Cheap NFL Jerseys http://seo.example",
+        email="bob12345@example.org",
+        url="https://example.com/buy-cialis-online",
+    ),
+    CommentInput("You are a stupid idiot and a moron, shut up", author="Ann"),
+    CommentInput("Thanks for the clear report on the council vote.", author="Maria Lopez"),
+    CommentInput("", author="", url=" "),
+    CommentInput("Earn money online from home, work from home and earn money online today"),
+]
+_WORDS = frozenset({"idiot", "moron", "stupid", "shut up"})
+
+
+@pytest.mark.parametrize("words", [_WORDS, frozenset()])
+@pytest.mark.parametrize("phrases", [SPAM_PHRASES, ()])
+@pytest.mark.parametrize("fields", [True, False])
+def test_what_the_signals_found_describes_them_as_looking_again_does(
+    words: frozenset[str], phrases: tuple[str, ...], fields: bool
+) -> None:
+    texts = [normalise(item.comment) for item in _FORMS]
+    findings: list[Findings] = []
+    kept = signals(_FORMS, texts, words, phrases, fields, True, findings)
+    assert np.array_equal(kept, signals(_FORMS, texts, words, phrases, fields, True))
+    assert len(findings) == len(_FORMS)
+    assert (findings[0].words is None) == (not words)
+    assert (findings[0].phrases is None) == (not phrases)
+    described = 0
+    for item, text, row, seen in zip(_FORMS, texts, kept, findings, strict=True):
+        for name, value in zip(SIGNAL_NAMES, row, strict=True):
+            again = describe(name, value, item, text, words, phrases, fields, True)
+            assert describe(name, value, item, text, words, phrases, fields, True, seen) == again
+            described += again != f"signal: {name}"
+    assert described > 3 * len(_FORMS)  # the descriptions say what was found, not only a name
