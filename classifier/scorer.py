@@ -43,6 +43,15 @@ def _check_signals(featuriser: Featuriser) -> None:
         )
 
 
+def _verified(
+    path: Path | None, cache: Path | bool | None
+) -> tuple[Path, dict[str, Any], Path | None]:
+    """The artifact's path (the shipped one by default), its verified card, and the folder of
+    compiled copies that ``cache`` names (True: the default one; False or None: none)."""
+    path = path or artifact.SHIPPED
+    return path, artifact.verify(path), compiled.default_dir() if cache is True else (cache or None)
+
+
 class Scorer:
     """Both heads folded into one weight matrix: a batch is one sparse product.
 
@@ -112,9 +121,7 @@ class Scorer:
         ``apart``, a copy that is missing is compiled by a child process and then read, so this
         process never imports scikit-learn (a long-lived worker keeps what it imported); if the
         child fails, the artifact is read here, as without ``apart``."""
-        path = path or artifact.SHIPPED
-        card = artifact.verify(path)
-        directory = compiled.default_dir() if cache is True else (cache or None)
+        path, card, directory = _verified(path, cache)
         digest = str(card["artifact"]["sha256"])
         if directory is not None:
             scorer = cls._from_copy(directory, digest, card)
@@ -141,9 +148,7 @@ class Scorer:
         """Verify the artifact and, if its compiled copy is missing, compile it apart: what a
         process that starts several others, each loading the model, does first, so that the
         copy is made once and a model that does not verify stops the start at once."""
-        path = path or artifact.SHIPPED
-        card = artifact.verify(path)
-        directory = compiled.default_dir() if cache is True else (cache or None)
+        path, card, directory = _verified(path, cache)
         if directory is None:
             return
         if not compiled.path_for(directory, str(card["artifact"]["sha256"])).exists():

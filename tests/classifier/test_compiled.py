@@ -25,6 +25,14 @@ def _copy(model: Path, folder: Path) -> Path:
     return folder / model.name
 
 
+@pytest.fixture
+def blocked(tmp_path: Path) -> Path:
+    """A cache "folder" that cannot hold a compiled copy: a file stands in its place."""
+    path = tmp_path / "a file, not a folder"
+    path.write_text("")
+    return path
+
+
 def _sample() -> list[CommentInput]:
     return [
         *comments(300, seed=11),
@@ -127,10 +135,8 @@ def test_a_damaged_compiled_copy_is_passed_over_and_written_again(
 
 
 def test_a_cache_that_cannot_be_written_costs_only_time(
-    tiny_model: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tiny_model: Path, blocked: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    blocked = tmp_path / "a file, not a folder"
-    blocked.write_text("")
     with caplog.at_level(logging.WARNING, logger="classifier.compiled"):
         scorer = Scorer.load(tiny_model, cache=blocked)
     assert scorer.source == "artifact"
@@ -224,10 +230,8 @@ def test_a_load_apart_has_a_child_compile_the_model_and_imports_no_scikit_learn(
 
 
 def test_a_load_apart_reads_the_artifact_itself_when_the_child_fails(
-    tiny_model: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tiny_model: Path, blocked: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    blocked = tmp_path / "a file, not a folder"
-    blocked.write_text("")
     with caplog.at_level(logging.WARNING, logger="classifier.compiled"):
         scorer = Scorer.load(tiny_model, cache=blocked, apart=True)
     assert scorer.source == "artifact"
