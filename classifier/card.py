@@ -63,6 +63,13 @@ def build(
                 "within_words": True,
             },
             "word_ngrams": {"range": list(hasher.word_range), "columns": 1 << hasher.word_bits},
+            "narrow_word_ngrams": {
+                "columns": trained.featuriser.view_width,
+                "read_by": sorted(trained.settings.own_words),
+                "weighting": "counted, IDF-weighted and scaled at their own width",
+            }
+            if trained.featuriser.view_bits
+            else None,
             "weighting": "sublinear TF x IDF, unit length per block",
             "signals": list(SIGNAL_NAMES),
             "abusive_words": {

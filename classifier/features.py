@@ -112,6 +112,14 @@ def count_triplets(
     return keys >> bits, keys & ((1 << bits) - 1), counts, first
 
 
+def doc_frequencies(
+    docs: NDArray[np.int64], cols: NDArray[np.int64], bits: int
+) -> NDArray[np.int64]:
+    """In how many documents each of the ``2**bits`` columns occurs."""
+    keys = np.unique((docs << bits) | cols)
+    return np.bincount(keys & ((1 << bits) - 1), minlength=1 << bits)
+
+
 def _counts(docs: NDArray[np.int64], cols: NDArray[np.int64], n_docs: int, bits: int) -> Counts:
     """A CSR matrix of how often each column occurs in each document."""
     import scipy.sparse as sp  # training only: scoring does without scipy

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, cast
 import numpy as np
 from numpy.typing import NDArray
 
-from classifier.features import Grams, NgramHasher, count_triplets
+from classifier.features import Grams, NgramHasher, count_triplets, doc_frequencies
 from classifier.signals import SIGNAL_NAMES, CommentInput, Findings, signals
 from classifier.text import normalise
 
@@ -46,7 +46,13 @@ def _idf(df: NDArray[np.int64], n_docs: int) -> NDArray[np.float32]:
 
 @dataclass
 class Featuriser:
-    """normalise -> hashed n-gram TF-IDF (characters, words) + form signals, as one CSR matrix."""
+    """normalise -> hashed n-gram TF-IDF (characters, words) + form signals, as one CSR matrix.
+
+    With ``view_bits``, the word n-grams come twice: hashed into ``word_bits`` columns and, as
+    a block of their own after those, into ``view_bits`` fewer, with their own counts, IDF and
+    unit length, exactly as a featuriser with ``word_bits = view_bits`` would make them. A head
+    reads one of the two word blocks (``shared_columns``): the abuse head the wide one, the
+    spam head the narrow one, each the width it carries furthest to an unseen source with."""
 
     hasher: NgramHasher = field(default_factory=NgramHasher)
     char_idf: NDArray[np.float32] = field(default_factory=lambda: np.zeros(0, np.float32))
@@ -62,34 +68,67 @@ class Featuriser:
     # Masked swear words restored by ``normalise`` ("f***", "b*tch"); False in artifacts made
     # before the switch existed, which were trained on the text with its masks.
     unmask: bool = False
+    # The narrow word block's width in bits (0: none) and its IDF; 0 in artifacts made before
+    # the block existed, whose heads read one word block each.
+    view_bits: int = 0
+    view_idf: NDArray[np.float32] = field(default_factory=lambda: np.zeros(0, np.float32))
     _idf_cache: tuple[Any, ...] = field(default=(), init=False, repr=False, compare=False)
 
-    def _idf_both(self) -> NDArray[np.float32]:
-        """Both IDF vectors end to end, as the columns of the n-gram block run (made once)."""
+    def __post_init__(self) -> None:
+        if not 0 <= self.view_bits <= self.hasher.word_bits:
+            raise ValueError(
+                f"the narrow word block's {self.view_bits} bits must be at most the word "
+                f"block's {self.hasher.word_bits}"
+            )
+
+    def _idf_all(self) -> NDArray[np.float32]:
+        """The IDF vectors end to end, as the columns of the n-gram blocks run (made once)."""
+        parts = (self.char_idf, self.word_idf, self.view_idf)
         cached = self._idf_cache
-        if not cached or cached[0] is not self.char_idf or cached[1] is not self.word_idf:
-            cached = (self.char_idf, self.word_idf, np.concatenate([self.char_idf, self.word_idf]))
+        if not cached or any(a is not b for a, b in zip(cached[0], parts, strict=True)):
+            cached = (parts, np.concatenate(parts))
             self._idf_cache = cached
-        return cast(NDArray[np.float32], cached[2])
+        return cast(NDArray[np.float32], cached[1])
+
+    @property
+    def view_width(self) -> int:
+        """Columns of the narrow word block (0 without one)."""
+        return 1 << self.view_bits if self.view_bits else 0
 
     @property
     def n_features(self) -> int:
-        """Width of the matrix: character block, word block, then the signals."""
-        return (1 << self.hasher.char_bits) + (1 << self.hasher.word_bits) + len(SIGNAL_NAMES)
+        """Width of the matrix: character block, word block, narrow word block, then the
+        signals."""
+        return (
+            (1 << self.hasher.char_bits)
+            + (1 << self.hasher.word_bits)
+            + self.view_width
+            + len(SIGNAL_NAMES)
+        )
+
+    def _view_cols(self, word_cols: NDArray[np.int64]) -> NDArray[np.int64]:
+        """The narrow block's column of each word n-gram: its hash's top ``view_bits`` bits,
+        which is the column the n-gram gets when hashed into that many."""
+        return word_cols >> (self.hasher.word_bits - self.view_bits)
 
     def fit(self, items: Sequence[CommentInput]) -> Featuriser:
         """Learn the inverse document frequencies of the training comments."""
         char_df = np.zeros(1 << self.hasher.char_bits, dtype=np.int64)
         word_df = np.zeros(1 << self.hasher.word_bits, dtype=np.int64)
+        view_df = np.zeros(self.view_width, dtype=np.int64)
         signal_sum = np.zeros(len(SIGNAL_NAMES))
         for i in range(0, len(items), _CHUNK):
             chunk = items[i : i + _CHUNK]
             texts = [normalise(item.comment, self.unmask) for item in chunk]
-            chars, words = self.hasher.transform(texts)
-            char_df += np.bincount(chars.indices, minlength=len(char_df))
-            word_df += np.bincount(words.indices, minlength=len(word_df))
+            grams = self.hasher.grams(texts)
+            char_df += doc_frequencies(grams.char_docs, grams.char_cols, self.hasher.char_bits)
+            word_df += doc_frequencies(grams.word_docs, grams.word_cols, self.hasher.word_bits)
+            if self.view_bits:
+                view_cols = self._view_cols(grams.word_cols)
+                view_df += doc_frequencies(grams.word_docs, view_cols, self.view_bits)
             signal_sum += self._signals(chunk, texts).sum(axis=0)
         self.char_idf, self.word_idf = _idf(char_df, len(items)), _idf(word_df, len(items))
+        self.view_idf = _idf(view_df, len(items))
         self.signal_mean = signal_sum / max(len(items), 1)
         return self
 
@@ -117,23 +156,29 @@ class Featuriser:
     def rows(self, items: Sequence[CommentInput]) -> Rows:
         """The features of a batch as triplets and a dense block (the fast scoring path).
 
-        The n-gram block is tf (or 1 + log tf) x idf, the character and the word parts each
-        scaled to unit length per comment, as two scikit-learn TF-IDF vectorisers would give;
-        both parts are counted in one pass, in one column space (characters, then words)."""
+        The n-gram block is tf (or 1 + log tf) x idf, the character and the word parts (and
+        the narrow word part) each scaled to unit length per comment, as scikit-learn TF-IDF
+        vectorisers would give; all parts are counted in one pass, in one column space
+        (characters, words, narrow words)."""
         texts = [normalise(item.comment, self.unmask) for item in items]
         grams = self.hasher.grams(texts)
         words_at = 1 << self.hasher.char_bits
-        n_chars = len(grams.char_docs)
-        bits = (words_at + (1 << self.hasher.word_bits) - 1).bit_length()
+        view_at = words_at + (1 << self.hasher.word_bits)
+        n_chars, n_words = len(grams.char_docs), len(grams.word_docs)
+        docs = [grams.char_docs, grams.word_docs]
+        columns = [grams.char_cols, grams.word_cols + words_at]
+        if self.view_bits:
+            docs.append(grams.word_docs)
+            columns.append(self._view_cols(grams.word_cols) + view_at)
+        bits = (view_at + self.view_width - 1).bit_length()
         rows, cols, counts, first = count_triplets(
-            np.concatenate([grams.char_docs, grams.word_docs]),
-            np.concatenate([grams.char_cols, grams.word_cols + words_at]),
-            bits,
+            np.concatenate(docs), np.concatenate(columns), bits
         )
         tf = 1.0 + np.log(counts) if self.sublinear_tf else counts.astype(np.float64)
-        values = tf * self._idf_both()[cols]
-        part = rows * 2 + (cols >= words_at)  # (comment, characters or words)
-        norms = np.sqrt(np.bincount(part, weights=values**2, minlength=2 * len(items)))
+        values = tf * self._idf_all()[cols]
+        # (comment, block): characters 0, words 1, narrow words 2
+        part = rows * 3 + (cols >= words_at) + (cols >= view_at)
+        norms = np.sqrt(np.bincount(part, weights=values**2, minlength=3 * len(items)))
         # Centred, so a signal's contribution is relative to a typical training comment.
         findings: list[Findings] = []
         dense = self._signals(items, texts, findings) - self.signal_mean
@@ -147,7 +192,8 @@ class Featuriser:
             dense=dense,
             texts=texts,
             grams=grams,
-            first=np.where(cols >= words_at, first - n_chars, first),
+            # Either word block names its n-grams by the word n-grams of ``grams``.
+            first=first - n_chars * (cols >= words_at) - n_words * (cols >= view_at),
             findings=findings,
         )
 
@@ -180,6 +226,8 @@ class Featuriser:
             "spam_phrases": list(self.spam_phrases),
             "phrases_in_fields": self.phrases_in_fields,
             "unmask": self.unmask,
+            "view_bits": self.view_bits,
+            "view_idf": self.view_idf.astype(np.float16),
         }
 
     @classmethod
@@ -203,6 +251,8 @@ class Featuriser:
             tuple(str(p) for p in data.get("spam_phrases", ())),
             bool(data.get("phrases_in_fields", False)),
             bool(data.get("unmask", False)),
+            int(data.get("view_bits", 0)),
+            np.asarray(data.get("view_idf", np.zeros(0)), np.float32),
         )
 
 
@@ -215,9 +265,11 @@ class Head:
 
     members: list[LogisticRegression]
     calibrator: LogisticRegression
-    # (char bits, word bits, char shift, word shift) for a head whose members were fitted on
-    # shared columns (see ``shared_columns``): their tied weights are stored once each.
-    shared: tuple[int, int, int, int] | None = None
+    # (char bits, word bits, char shift, word shift, narrow word bits, reads the narrow word
+    # block) for a head whose members were fitted on shared columns or on one of two word
+    # blocks (see ``shared_columns``): their tied weights are stored once each, and none for
+    # the block they do not read. Artifacts made before the narrow block stored four.
+    shared: tuple[int, ...] | None = None
 
     def decision(self, x: Matrix) -> Vector:
         """The members' mean logit, computed by each scikit-learn estimator itself."""
@@ -241,8 +293,9 @@ class Head:
         already rounded them so)."""
         keep = None
         if self.shared is not None:
-            cb, wb, sc, sw = self.shared
-            _, keep = np.unique(shared_columns(cb, wb, (sc, sw)), return_index=True)
+            to = head_columns(self.shared)
+            values, keep = np.unique(to, return_index=True)
+            keep = keep[values >= 0]
         members = []
         for member in self.members:
             stored = copy.deepcopy(member)
@@ -264,26 +317,57 @@ class Head:
         shared = data.get("shared")
         if shared is None:
             return cls(members, data["calibrator"])
-        cb, wb, sc, sw = (int(v) for v in shared)
-        to = shared_columns(cb, wb, (sc, sw))
+        layout = tuple(int(v) for v in shared)
+        to = head_columns(layout)
         for member in members:
-            member.coef_ = member.coef_[:, to]
+            member.coef_ = spread(member.coef_, to)
             member.n_features_in_ = len(to)
-        return cls(members, data["calibrator"], (cb, wb, sc, sw))
+        return cls(members, data["calibrator"], layout)
 
 
-def shared_columns(char_bits: int, word_bits: int, shift: tuple[int, int]) -> NDArray[np.int64]:
-    """Each feature's column when the n-gram columns are shared by ``shift`` (characters,
-    words) bits: a column is named by its hash's top bits, so dropping low bits is the same as
-    hashing into fewer columns; the signals keep a column each."""
+def head_columns(shared: tuple[int, ...]) -> NDArray[np.int64]:
+    """``shared_columns`` of a ``Head.shared`` layout (four values: no narrow block)."""
+    cb, wb, sc, sw, *view = shared
+    view_bits, reads_view = (view[0], bool(view[1])) if view else (0, False)
+    return shared_columns(cb, wb, (sc, sw), view_bits, reads_view)
+
+
+def shared_columns(
+    char_bits: int,
+    word_bits: int,
+    shift: tuple[int, int],
+    view_bits: int = 0,
+    reads_view: bool = False,
+) -> NDArray[np.int64]:
+    """Each feature's column in a head's own space, -1 for a feature the head does not read.
+
+    The n-gram columns are shared by ``shift`` (characters, words) bits: a column is named by
+    its hash's top bits, so dropping low bits is the same as hashing into fewer columns. With a
+    narrow word block (``view_bits``; see ``Featuriser``) a head reads one of the two word
+    blocks, the narrow one if ``reads_view``, and the word shift applies to the one it reads.
+    The signals keep a column each."""
     chars, words = 1 << char_bits, 1 << word_bits
-    return np.concatenate(
-        [
-            np.arange(chars) >> shift[0],
-            (chars >> shift[0]) + (np.arange(words) >> shift[1]),
-            (chars >> shift[0]) + (words >> shift[1]) + np.arange(len(SIGNAL_NAMES)),
-        ]
-    )
+    view = 1 << view_bits if view_bits else 0
+    char_cols = np.arange(chars) >> shift[0]
+    at = chars >> shift[0]
+    if reads_view:
+        word_cols = np.full(words, -1, dtype=np.int64)
+        view_cols = at + (np.arange(view) >> shift[1])
+        at += view >> shift[1]
+    else:
+        word_cols = at + (np.arange(words) >> shift[1])
+        view_cols = np.full(view, -1, dtype=np.int64)
+        at += words >> shift[1]
+    return np.concatenate([char_cols, word_cols, view_cols, at + np.arange(len(SIGNAL_NAMES))])
+
+
+def spread(coef: NDArray[Any], to: NDArray[np.int64]) -> NDArray[Any]:
+    """A head's weights (columns of its own space) over every feature: each feature gets its
+    column's weight, 0 where ``to`` says the head does not read it."""
+    out = np.zeros((coef.shape[0], len(to)), dtype=coef.dtype)
+    reads = to >= 0
+    out[:, reads] = coef[:, to[reads]]
+    return out
 
 
 def nb_ratios(x: Matrix, y: NDArray[np.int64], alpha: float = 1.0) -> Vector:

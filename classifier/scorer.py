@@ -178,6 +178,8 @@ class Scorer:
             "hasher": np.array([h.char_bits, h.word_bits, *h.char_range, *h.word_range]),
             "char_idf": f.char_idf,
             "word_idf": f.word_idf,
+            "view": np.array([f.view_bits]),
+            "view_idf": f.view_idf,
             "signal_mean": f.signal_mean,
             "switches": np.array([f.signals_on, f.sublinear_tf, f.phrases_in_fields, f.unmask]),
             "abusive_words": np.array(sorted(f.abusive_words), dtype=np.str_),
@@ -200,8 +202,14 @@ class Scorer:
             tuple(str(p) for p in tables["spam_phrases"]),
             phrases_in_fields,
             unmask,
+            int(tables["view"][0]),
+            np.asarray(tables["view_idf"], np.float32),
         )
-        if len(featuriser.char_idf) != 1 << cb or len(featuriser.word_idf) != 1 << wb:
+        if (
+            len(featuriser.char_idf) != 1 << cb
+            or len(featuriser.word_idf) != 1 << wb
+            or len(featuriser.view_idf) != featuriser.view_width
+        ):
             raise ValueError("IDF tables do not match the hasher's widths")
         values = (float(v) for v in tables["thresholds"])
         thresholds = dict(zip(THRESHOLD_KEYS, values, strict=True))

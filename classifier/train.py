@@ -19,7 +19,7 @@ from classifier.features import NgramHasher
 from classifier.labels import Row, Task
 from classifier.lexicon import load_words
 from classifier.metrics import threshold_for_precision, threshold_for_recall
-from classifier.pipeline import Featuriser, Head, Matrix, nb_ratios, shared_columns
+from classifier.pipeline import Featuriser, Head, Matrix, head_columns, nb_ratios, spread
 from classifier.signals import SIGNAL_NAMES, CommentInput
 from classifier.spamphrases import SPAM_PHRASES
 
@@ -31,11 +31,17 @@ class Settings:
     """Everything that decides a trained model; recorded in the model card."""
 
     char_bits: int = 20
-    word_bits: int = 18
-    # Heads that read the n-gram columns folded together (characters, words: by this many bits),
-    # which is the same as hashing into that many fewer bits: chosen on the leave-one-source-out
-    # table, the abuse head carried further with 2^20 and 2^18 columns, the spam head with 2^18
-    # and 2^17 (a spam head on the wide columns lost YouTube 0.833 -> 0.822, SMS 0.942 -> 0.936).
+    word_bits: int = 20
+    # Heads that read the word n-grams hashed into fewer columns of their own, with their own
+    # IDF (a second word block; one width for all such heads), instead of the word_bits ones.
+    own_words: dict[str, int] = field(default_factory=lambda: {"spam": 18})
+    # Heads that read the n-gram columns folded together (characters, words: by this many bits;
+    # the words of the block they read), which is the same as hashing into that many fewer
+    # bits. Chosen on the leave-one-source-out table: the abuse head carried further with 2^20
+    # and 2^20 columns (Wikipedia 0.8276 with 2^18 word columns, 0.8315 with 2^20), the spam
+    # head with 2^18 and 2^17, its words counted and weighted at 2^18 (a spam head on the wide
+    # columns lost YouTube 0.833 -> 0.822, SMS 0.942 -> 0.936; its 2^17 folded from words
+    # weighted at 2^20, YouTube 0.8716 -> 0.8679: see classifier/README.md).
     fold: dict[str, tuple[int, int]] = field(default_factory=lambda: {"spam": (2, 1)})
     # (view, C): each member is a logistic regression on plain or NB-weighted features.
     # Chosen on the leave-one-source-out table: the spam head carried better from one source to
@@ -85,6 +91,10 @@ class Settings:
             }
         if "balanced" in values:
             values["balanced"] = tuple(values["balanced"])
+        if "own_words" in values:
+            values["own_words"] = {k: int(v) for k, v in values["own_words"].items()}
+        elif "word_bits" in values:  # cards from before the narrow block: one word block
+            values["own_words"] = {}
         if "fold" in values:
             values["fold"] = {k: (int(c), int(w)) for k, (c, w) in values["fold"].items()}
         if "negatives" in values:
@@ -126,6 +136,7 @@ def new_featuriser(settings: Settings) -> Featuriser:
     words = load_words() if settings.abusive_words else frozenset()
     return Featuriser(
         hasher,
+        view_bits=view_bits(settings),
         signals_on=settings.signals,
         sublinear_tf=settings.sublinear_tf,
         abusive_words=words,
@@ -141,12 +152,38 @@ def _half(values: NDArray[np.float64]) -> NDArray[np.float64]:
     return values.astype(np.float16).astype(np.float64)
 
 
-def folding(settings: Settings, task: Task) -> NDArray[np.int64] | None:
-    """For a head that reads folded columns: each feature's column in the folded space."""
+def view_bits(settings: Settings) -> int:
+    """The narrow word block's bits (0: none), the one width of ``settings.own_words``."""
+    widths = set(settings.own_words.values())
+    if len(widths) > 1:
+        raise ValueError(f"heads ask for narrow word blocks of several widths: {widths}")
+    return widths.pop() if widths else 0
+
+
+def layout(settings: Settings, task: Task) -> tuple[int, ...] | None:
+    """``Head.shared`` for a head that reads folded columns or one of two word blocks."""
     shift = settings.fold.get(task.value)
-    if shift is None:
+    bits = view_bits(settings)
+    if shift is None and not bits:
         return None
-    return shared_columns(settings.char_bits, settings.word_bits, shift)
+    sc, sw = shift or (0, 0)
+    if not bits:
+        return (settings.char_bits, settings.word_bits, sc, sw)
+    return (
+        settings.char_bits,
+        settings.word_bits,
+        sc,
+        sw,
+        bits,
+        int(task.value in settings.own_words),
+    )
+
+
+def folding(settings: Settings, task: Task) -> NDArray[np.int64] | None:
+    """For a head that reads folded columns or one word block of two: each feature's column
+    in the head's own space, -1 where it reads none."""
+    shared = layout(settings, task)
+    return None if shared is None else head_columns(shared)
 
 
 def fit_members(x: Matrix, y: NDArray[np.int64], settings: Settings, task: Task) -> Head:
@@ -157,8 +194,9 @@ def fit_members(x: Matrix, y: NDArray[np.int64], settings: Settings, task: Task)
     reads the same features and x @ w is the same either way."""
     to = folding(settings, task)
     if to is not None:
+        reads = np.flatnonzero(to >= 0)
         fold = sp.csr_matrix(
-            (np.ones(len(to)), (np.arange(len(to)), to)), shape=(len(to), int(to[-1]) + 1)
+            (np.ones(len(reads)), (reads, to[reads])), shape=(len(to), int(to.max()) + 1)
         )
         x = (x @ fold).tocsr()
     nb = nb_ratios(x, y, settings.nb_alpha)
@@ -171,7 +209,7 @@ def fit_members(x: Matrix, y: NDArray[np.int64], settings: Settings, task: Task)
         # (x * nb) @ w == x @ (nb * w): the NB member then reads the plain features too.
         coef = model.coef_ * nb if view == "nb" else model.coef_
         if to is not None:
-            coef = coef[:, to]
+            coef = spread(coef, to)
             model.n_features_in_ = len(to)
         model.coef_ = _half(coef)
         members.append(model)
@@ -179,9 +217,7 @@ def fit_members(x: Matrix, y: NDArray[np.int64], settings: Settings, task: Task)
     identity.classes_ = np.array([0, 1])
     identity.coef_ = np.array([[1.0]])
     identity.intercept_ = np.array([0.0])
-    shift = settings.fold.get(task.value)
-    shared = None if shift is None else (settings.char_bits, settings.word_bits, *shift)
-    return Head(members, identity, shared)
+    return Head(members, identity, layout(settings, task))
 
 
 def out_of_fold_logits(

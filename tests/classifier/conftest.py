@@ -224,7 +224,9 @@ def write_checks(root: Path, rng: random.Random) -> None:
             w.writerow([text, int(k < 5), 0, 0, 0, 0, 0])
 
 
-TINY = Settings(char_bits=12, word_bits=10, calibration_folds=3)
+# The shipped layout in small: the abuse head reads 2^12 character and 2^11 word columns, the
+# spam head 2^10 and 2^9, its words counted and weighted at 2^10.
+TINY = Settings(char_bits=12, word_bits=11, own_words={"spam": 10}, calibration_folds=3)
 
 
 @pytest.fixture(scope="session")

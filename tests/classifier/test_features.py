@@ -1,10 +1,13 @@
 """Hashed n-grams: the same text gets the same columns wherever and with whatever it is batched."""
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from classifier.features import NgramHasher, count_triplets
+from classifier.pipeline import Featuriser
+from classifier.signals import SIGNAL_NAMES, CommentInput
 
 HASHER = NgramHasher(char_bits=16, word_bits=14)
 
@@ -82,3 +85,41 @@ def test_triplets_are_what_unique_gives(pairs: list[tuple[int, int]], bits: int)
     assert got_cols.tolist() == (keys & ((1 << bits) - 1)).tolist()
     assert got_counts.tolist() == counts.tolist()
     assert got_first.tolist() == first.tolist()
+
+
+_TEXTS = [
+    "Free money, click here: http://x.example.com",
+    "you are a stupid idiot, you are",
+    "Thanks for the article on the council vote.",
+    "the bridge, the bridge, the cycle lane and the upkeep",
+    "",
+]
+
+
+def test_the_narrow_word_block_is_what_a_narrower_featuriser_makes() -> None:
+    # Counted, weighted and scaled at its own width: the spam head reads exactly the words it
+    # would read from a featuriser hashing words into that many columns.
+    items = [CommentInput(t) for t in _TEXTS]
+    both = Featuriser(NgramHasher(12, 11), view_bits=9).fit(items)
+    narrow = Featuriser(NgramHasher(12, 9)).fit(items)
+    wide = Featuriser(NgramHasher(12, 11)).fit(items)
+    assert np.array_equal(both.view_idf, narrow.word_idf)
+    assert np.array_equal(both.word_idf, wide.word_idf)
+    x, xn, xw = (f.transform(items).toarray() for f in (both, narrow, wide))
+    chars, words, view = 1 << 12, 1 << 11, 1 << 9
+    assert x.shape[1] == both.n_features == chars + words + view + len(SIGNAL_NAMES)
+    np.testing.assert_allclose(x[:, :chars], xw[:, :chars], rtol=1e-12)
+    np.testing.assert_allclose(x[:, chars : chars + words], xw[:, chars : chars + words])
+    np.testing.assert_allclose(x[:, chars + words : chars + words + view], xn[:, chars:-10])
+    np.testing.assert_allclose(x[:, -len(SIGNAL_NAMES) :], xw[:, -len(SIGNAL_NAMES) :])
+    # Both word blocks name their n-grams by the words of the text.
+    batch = both.rows(items[:1])
+    pairs = list(zip(batch.first.tolist(), batch.cols.tolist(), strict=True))
+    for block in (range(chars, chars + words), range(chars + words, chars + words + view)):
+        named = {batch.grams.word_name(k) for k, c in pairs if c in block}
+        assert {"free", "money", "click here"} <= named
+
+
+def test_a_narrow_block_wider_than_the_words_is_refused() -> None:
+    with pytest.raises(ValueError, match="at most the word block"):
+        Featuriser(NgramHasher(12, 9), view_bits=10)

@@ -10,7 +10,7 @@ import pytest
 from classifier.card import signal_weights
 from classifier.datasets import Corpus, DatasetError, load_feedback
 from classifier.labels import Task
-from classifier.pipeline import Head
+from classifier.pipeline import Head, shared_columns, spread
 from classifier.scorer import CommentInput, Scorer
 from classifier.signals import SIGNAL_NAMES
 from classifier.train import folding, train
@@ -60,32 +60,41 @@ def test_tiny_model_orders_comments(tiny_model: Path) -> None:
 
 
 def test_a_folded_head_reads_its_columns_as_hashed_into_fewer(tiny_datasets: Path) -> None:
-    # TINY folds the spam head by (2, 1) bits: every four character columns (and every two word
-    # columns) that share their top hash bits share one weight, which is what a featuriser with
-    # two (one) fewer bits would give them as one column; the abuse head's weights are free.
+    # TINY folds the spam head by (2, 1) bits: every four character columns (and every two
+    # columns of the narrow word block it reads) that share their top hash bits share one
+    # weight, which is what a featuriser with two (one) fewer bits would give them as one
+    # column. The abuse head reads the wide word block, with free weights, and not the narrow.
     assert TINY.fold == {"spam": (2, 1)}
+    assert TINY.own_words == {"spam": 10}
     trained = train(Corpus(tiny_datasets), TINY, lambda _m: None)
-    chars, words = 1 << TINY.char_bits, 1 << TINY.word_bits
+    chars, words, view = 1 << TINY.char_bits, 1 << TINY.word_bits, 1 << 10
+    assert trained.featuriser.view_bits == 10
     for member in trained.heads[Task.SPAM].members:
         coef = member.coef_[0]
         assert len(coef) == trained.featuriser.n_features
         char_block = coef[:chars].reshape(-1, 4)
-        word_block = coef[chars : chars + words].reshape(-1, 2)
+        view_block = coef[chars + words : chars + words + view].reshape(-1, 2)
         assert np.all(char_block == char_block[:, :1])
-        assert np.all(word_block == word_block[:, :1])
+        assert np.all(view_block == view_block[:, :1])
         assert np.count_nonzero(char_block[:, 0]) > 0
-    abuse = trained.heads[Task.ABUSE].members[0].coef_[0][:chars].reshape(-1, 4)
-    assert np.any(abuse != abuse[:, :1])
+        assert np.count_nonzero(view_block[:, 0]) > 0
+        assert not np.any(coef[chars : chars + words])  # not the wide word block
+    for member in trained.heads[Task.ABUSE].members:
+        coef = member.coef_[0]
+        assert np.any(coef[:chars].reshape(-1, 4) != coef[:chars].reshape(-1, 4)[:, :1])
+        assert np.count_nonzero(coef[chars : chars + words]) > 0
+        assert not np.any(coef[chars + words : chars + words + view])  # not the narrow block
     # Folding the matrix and reading the folded weights gives the same logits as the full ones.
     items = [CommentInput("free money click here http://x.example.com")]
     x = trained.featuriser.transform(items)
     to = folding(TINY, Task.SPAM)
     assert to is not None
-    folded_x = np.zeros((1, int(to[-1]) + 1))
-    np.add.at(folded_x, (0, to), x.toarray()[0])
+    reads = to >= 0
+    folded_x = np.zeros((1, int(to.max()) + 1))
+    np.add.at(folded_x, (0, to[reads]), x.toarray()[0][reads])
     member = trained.heads[Task.SPAM].members[0]
     folded_w = np.zeros(folded_x.shape[1])
-    folded_w[to] = member.coef_[0]
+    folded_w[to[reads]] = member.coef_[0][reads]
     np.testing.assert_allclose(
         member.decision_function(x), folded_x @ folded_w + member.intercept_[0], rtol=1e-9
     )
@@ -95,16 +104,30 @@ def test_a_head_on_shared_columns_stores_each_tied_weight_once(tiny_datasets: Pa
     trained = train(Corpus(tiny_datasets), TINY, lambda _m: None)
     spam = trained.heads[Task.SPAM]
     data = spam.to_data()
-    width = (1 << TINY.char_bits >> 2) + (1 << TINY.word_bits >> 1) + len(SIGNAL_NAMES)
+    width = (1 << TINY.char_bits >> 2) + (1 << 10 >> 1) + len(SIGNAL_NAMES)
     assert [m.coef_.shape[1] for m in data["members"]] == [width] * len(spam.members)
     back = Head.from_data(copy.deepcopy(data))
     for before, after in zip(spam.members, back.members, strict=True):
         assert np.array_equal(before.coef_, after.coef_)
     assert back.shared == spam.shared
-    # A head without shared columns stores its weights as they are.
-    abuse = trained.heads[Task.ABUSE].to_data()
-    assert "shared" not in abuse
-    assert abuse["members"][0].coef_.shape[1] == trained.featuriser.n_features
+    # The abuse head stores no weight for the narrow block it does not read.
+    abuse = trained.heads[Task.ABUSE]
+    stored = abuse.to_data()
+    wide = (1 << TINY.char_bits) + (1 << TINY.word_bits) + len(SIGNAL_NAMES)
+    assert stored["members"][0].coef_.shape[1] == wide
+    back = Head.from_data(copy.deepcopy(stored))
+    assert np.array_equal(back.members[0].coef_, abuse.members[0].coef_)
+    assert back.members[0].coef_.shape[1] == trained.featuriser.n_features
+
+
+def test_a_head_of_an_artifact_without_the_narrow_block_reads_as_before() -> None:
+    # Four values in ``shared``: folded columns of one word block, no column left unread.
+    to = shared_columns(4, 3, (2, 1))
+    assert to.min() == 0
+    assert list(to[:16]) == [c >> 2 for c in range(16)]
+    assert list(to[16:24]) == [4 + (c >> 1) for c in range(8)]
+    coef = np.arange(4 + 4 + len(SIGNAL_NAMES), dtype=np.float64)[None, :]
+    assert np.array_equal(spread(coef, to), coef[:, to])
 
 
 def _write_feedback(path: Path, lines: list[dict[str, str]]) -> Path:
