@@ -37,13 +37,21 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _rss_mib(pid: int) -> float:
+def _memory_mib(pid: int) -> tuple[float, float]:
+    """A process's resident memory and the private part of it (anonymous pages), in MiB.
+
+    The rest is file pages: the code of Python and its libraries, and the arrays of the
+    model's compiled copy, which every worker maps from one file and shares."""
+    fields: dict[str, float] = {}
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            line = next(x for x in status if x.startswith("VmRSS:"))
-    except (OSError, StopIteration):
-        return float("nan")
-    return int(line.split()[1]) / 1024
+            for line in status:
+                key, _, value = line.partition(":")
+                if key in ("VmRSS", "RssAnon"):
+                    fields[key] = int(value.split()[0]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return fields.get("VmRSS", float("nan")), fields.get("RssAnon", float("nan"))
 
 
 def _children(pid: int) -> list[int]:
@@ -99,11 +107,12 @@ class Target:
                 time.sleep(0.2)
         raise RuntimeError(f"{self.name} was not ready within {timeout:.0f} s")
 
-    def worker_rss(self) -> list[float]:
+    def worker_memory(self) -> list[tuple[float, float]]:
+        """(resident, private) MiB of each worker (of the process, when it has none)."""
         if self.process is None:
             return []
         pids = _children(self.process.pid) or [self.process.pid]
-        return [_rss_mib(pid) for pid in pids]
+        return [_memory_mib(pid) for pid in pids]
 
     def pids(self) -> list[int]:
         """The server's processes: the parent and its workers."""
@@ -268,7 +277,7 @@ def _report(
         f"run, {args.rounds} rounds in alternation, {args.tool}; medians over the rounds"
     )
     header = f"{'server':<24}{'req/s':>9}{'ratio':>8}{'p50 ms':>9}{'p99 ms':>9}{'not 201':>9}"
-    print(header + f"{'errors':>8}{'healthz p99':>13}  worker RSS MiB")
+    print(header + f"{'errors':>8}{'healthz p99':>13}  worker RSS (private) MiB")
     report: dict[str, object] = {"baseline_rps": baseline}
     for target in targets:
         results = target.results[connections]
@@ -277,11 +286,12 @@ def _report(
         p99 = statistics.median(r.p99_ms for r in results)
         not201 = sum(r.non201 for r in results)
         errors = sum(r.socket_errors for r in results)
-        rss = target.worker_rss()
+        sizes = target.worker_memory()
+        memory = ", ".join(f"{r:.0f} ({p:.0f})" for r, p in sizes)
         lag = statistics.median(target.lags[connections])
         print(
             f"{target.name:<24}{rate:>9.0f}{rate / baseline:>8.3f}{p50:>9.2f}{p99:>9.2f}"
-            f"{not201:>9}{errors:>8}{lag:>10.2f} ms  {', '.join(f'{x:.0f}' for x in rss)}"
+            f"{not201:>9}{errors:>8}{lag:>10.2f} ms  {memory}"
         )
         report[target.name] = {
             "rps": rate,
@@ -291,7 +301,8 @@ def _report(
             "not_201": not201,
             "socket_errors": errors,
             "healthz_p99_ms": lag,
-            "worker_rss_mib": rss,
+            "worker_rss_mib": [r for r, _ in sizes],
+            "worker_private_mib": [p for _, p in sizes],
             "runs": [r.rate for r in results],
         }
     _cpu_report(targets, connections, report)

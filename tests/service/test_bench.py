@@ -77,6 +77,8 @@ def test_bench_measures_every_server_against_the_baseline(tool: str, tmp_path: P
         assert len(entry["worker_rss_mib"]) == (
             2 if name.startswith(("bare aiohttp, 2", "replyguard, 2")) else 1
         ), name
+        for rss, private in zip(entry["worker_rss_mib"], entry["worker_private_mib"], strict=True):
+            assert 0 < private < rss, name
         assert entry["cpu_us_per_request"]["server"] > 0, name
         assert entry["cores"]["machine"] >= entry["cores"]["server"] * 0.9, name
         assert entry["cpu_us_per_request"]["load_generator"] > 0, name
