@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 from classifier.datasets import SOURCES, Corpus
 from classifier.labels import Task
-from classifier.metrics import summary
+from classifier.metrics import at_hold, summary
 from classifier.signals import CommentInput
 from classifier.train import as_input
 
@@ -40,8 +40,8 @@ def test_scores(
 def test_metrics(
     score: ScoreFn, corpus: Corpus, thresholds: dict[str, float]
 ) -> dict[str, dict[str, Any]]:
-    """ROC-AUC, AP, F1 at the outright-decision threshold and P@90 % recall per source,
-    with the mean ROC-AUC per task."""
+    """ROC-AUC, AP, F1 at the outright-decision threshold and P@90 % recall per source, F1,
+    recall and the benign rows held at the hold threshold, with the mean ROC-AUC per task."""
     table: dict[str, dict[str, Any]] = {}
     scores = test_scores(score, corpus)
     for task, names in SOURCES.items():
@@ -51,6 +51,7 @@ def test_metrics(
             y, p = scores[name]
             row = summary(y, p, cut)
             row["f1_at_hold"] = summary(y, p, hold)["f1"]
+            row.update(at_hold(y, p, hold))
             table[name] = {"task": task.value, **row}
         aucs = [table[n]["roc_auc"] for n in names]
         table[f"mean ({task.value})"] = {"task": task.value, "roc_auc": float(np.mean(aucs))}

@@ -64,6 +64,18 @@ def precision_at_recall(y: Labels, p: Scores, recall: float = 0.9) -> float:
     return float(prec[rec >= recall].max())
 
 
+def at_hold(y: Labels, p: Scores, hold: float) -> dict[str, float]:
+    """What a hold threshold means to a moderator: the share of positives it holds (or
+    decides outright) and the share of the benign rows it holds too, the queue's false alarms
+    (a comment scoring exactly ``hold`` is held, as the service holds it)."""
+    flagged = p >= hold
+    positives, benign = y == 1, y == 0
+    return {
+        "recall_at_hold": float(flagged[positives].mean()) if positives.any() else float("nan"),
+        "benign_held": float(flagged[benign].mean()) if benign.any() else float("nan"),
+    }
+
+
 def summary(y: Labels, p: Scores, threshold: float) -> dict[str, float]:
     """ROC-AUC, average precision, F1 at ``threshold`` and precision at 90 % recall."""
     both = len(set(y.tolist())) == 2

@@ -14,6 +14,9 @@ def test_quick_evaluation_writes_tables_and_plots(
     metrics = json.loads((tmp_path / "metrics.json").read_text())
     assert set(metrics["test rows"]) >= {"youtube-spam-collection", "olid-train"}
     assert "leave-one-source-out vs TF-IDF + LR reference" not in metrics
+    olid = metrics["test rows"]["olid-train"]
+    assert 0.0 <= olid["benign_held"] <= 1.0
+    assert 0.0 <= olid["recall_at_hold"] <= 1.0
     assert "abuse vs alt-profanity-check (test rows)" in metrics
     assert (tmp_path / "olid-train-roc.png").stat().st_size > 1000
     assert (tmp_path / "sms-spam-collection-pr.png").is_file()
