@@ -45,7 +45,9 @@ class Settings:
     fold: dict[str, tuple[int, int]] = field(default_factory=lambda: {"spam": (2, 1)})
     # (view, C): each member is a logistic regression on plain or NB-weighted features.
     # Chosen on the leave-one-source-out table: the spam head carried better from one source to
-    # the other with weak regularisation, the abuse head to Wikipedia with stronger.
+    # the other with weak regularisation, the abuse head to Wikipedia with stronger. A spam head
+    # with C 2 and 1 ranked each source's spam above unseen talk-page comments better but held
+    # and marked as many of them, and lost YouTube (classifier/README.md, "Known limit").
     members: dict[str, tuple[tuple[str, float], ...]] = field(
         default_factory=lambda: {
             "spam": (("plain", 32.0), ("nb", 16.0)),
