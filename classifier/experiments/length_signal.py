@@ -57,11 +57,11 @@ def length_variant(name: str) -> SignalsFunction:
     return compute
 
 
-def _auc(
-    corpus: Corpus, train_sources: Sequence[str], rows: list[Row], y: NDArray[np.int64]
-) -> float:
-    settings = Settings()
-    chosen = [r for r in corpus.train if r.dataset in train_sources]
+def spam_decisions(
+    corpus: Corpus, settings: Settings, sources: Sequence[str], rows: list[Row]
+) -> NDArray[np.float64]:
+    """The logits of a spam head trained on the training rows of ``sources``, for ``rows``."""
+    chosen = [r for r in corpus.train if r.dataset in sources]
     featuriser = new_featuriser(settings)
     featuriser.fit([as_input(r) for r in chosen])
     head = fit_members(
@@ -70,7 +70,13 @@ def _auc(
         settings,
         Task.SPAM,
     )
-    return float(roc_auc_score(y, head.decision(featuriser.transform([as_input(r) for r in rows]))))
+    return head.decision(featuriser.transform([as_input(r) for r in rows]))
+
+
+def _auc(
+    corpus: Corpus, train_sources: Sequence[str], rows: list[Row], y: NDArray[np.int64]
+) -> float:
+    return float(roc_auc_score(y, spam_decisions(corpus, Settings(), train_sources, rows)))
 
 
 def run(corpus: Corpus, variant: str) -> dict[str, float]:

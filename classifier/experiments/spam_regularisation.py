@@ -18,13 +18,11 @@ import time
 from collections.abc import Sequence
 
 import numpy as np
-from numpy.typing import NDArray
 from sklearn.metrics import roc_auc_score
 
 from classifier.datasets import Corpus, default_datasets_dir
-from classifier.experiments.length_signal import SMS, TALK, TWEETS, YOUTUBE
-from classifier.labels import Row, Task
-from classifier.train import Settings, as_input, fit_members, head_labels, new_featuriser
+from classifier.experiments.length_signal import SMS, TALK, TWEETS, YOUTUBE, spam_decisions
+from classifier.train import Settings
 
 
 def settings_for(variant: str, base: Settings | None = None) -> Settings:
@@ -41,21 +39,6 @@ def settings_for(variant: str, base: Settings | None = None) -> Settings:
     )
 
 
-def _decisions(
-    corpus: Corpus, settings: Settings, sources: Sequence[str], rows: list[Row]
-) -> NDArray[np.float64]:
-    chosen = [r for r in corpus.train if r.dataset in sources]
-    featuriser = new_featuriser(settings)
-    featuriser.fit([as_input(r) for r in chosen])
-    head = fit_members(
-        featuriser.transform([as_input(r) for r in chosen]),
-        head_labels(chosen, Task.SPAM),
-        settings,
-        Task.SPAM,
-    )
-    return head.decision(featuriser.transform([as_input(r) for r in rows]))
-
-
 def run(corpus: Corpus, settings: Settings) -> dict[str, float]:
     """The six figures of one variant."""
     out = {}
@@ -63,10 +46,10 @@ def run(corpus: Corpus, settings: Settings) -> dict[str, float]:
     for held, other in ((YOUTUBE, SMS), (SMS, YOUTUBE)):
         rows = [r for r in corpus.train if r.dataset == held]
         y = np.array([r.label for r in rows], dtype=np.int64)
-        scores = _decisions(corpus, settings, (other, *TWEETS, TALK), rows)
+        scores = spam_decisions(corpus, settings, (other, *TWEETS, TALK), rows)
         out[f"{held} out of source"] = float(roc_auc_score(y, scores))
         spam = [r for r in rows if r.label == 1]
-        scores = _decisions(corpus, settings, (other, *TWEETS), spam + talk)
+        scores = spam_decisions(corpus, settings, (other, *TWEETS), spam + talk)
         y = np.array([1] * len(spam) + [0] * len(talk), dtype=np.int64)
         out[f"{held} spam vs unseen talk pages"] = float(roc_auc_score(y, scores))
         median = float(np.median(scores[: len(spam)]))
