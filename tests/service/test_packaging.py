@@ -37,6 +37,9 @@ def test_wheel_contents(tmp_path: Path) -> None:
     for shipped in (ROOT / "classifier" / "models").iterdir():
         assert f"classifier/models/{shipped.name}" in names
     assert not any(name.startswith("tests/") for name in names)
+    metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("METADATA")))
+    assert "License-Expression: MIT" in metadata.decode()
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert (
         "replyguard = service.__main__:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
