@@ -6,9 +6,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from classifier import spamphrases
+from classifier import provenance, spamphrases
 from classifier.artifact import sha256_file
-from classifier.datasets import LOADERS
+from classifier.datasets import LOADERS, SOURCES
+from classifier.fairness import BIAS, JIGSAW
 from classifier.lexicon import SOURCE_FILE, SOURCE_PACKAGE, digest, source_version
 from classifier.signals import SIGNAL_NAMES
 from classifier.train import Trained
@@ -21,6 +22,23 @@ THRESHOLD_MEANING = {
     "abuse_reject": "above this a comment is rejected outright (very high precision at the "
     "assumed base rate)",
 }
+
+# The datasets only the checks read (classifier.fairness): scored, never trained on.
+CHECK_SETS = (BIAS, JIGSAW)
+
+INTENDED_USE = [
+    "Scores comments posted to a site's own comment forms, in English, so that replyguard can "
+    "approve, hold for a moderator, mark spam or reject them; every decision it takes alone is "
+    "one a moderator can review and reverse. It is not meant to judge people, nor to act "
+    "without a moderator queue behind it.",
+    "Known limits (classifier/README.md): the spam head learnt its words from YouTube and SMS "
+    "messages and leans on chat vocabulary; identity words are dropped from the text before "
+    "scoring, so the heads neither learn nor judge them; on Davidson's tweets "
+    "alt-profanity-check, which was trained on them, still ranks slightly better; other "
+    "languages are not modelled.",
+    "Sites whose comments differ retrain on their own moderators' decisions "
+    "(replyguard feedback, then replyguard train --feedback).",
+]
 
 
 def dataset_hashes(root: Path) -> dict[str, str]:
@@ -50,6 +68,13 @@ def build(
         "name": "replyguard spam and abuse heads",
         "date": dt.datetime.now(dt.UTC).strftime("%Y%m%d"),
         "datasets": datasets,
+        "data_sources": provenance.card_section(
+            provenance.uses(
+                {task.value: names for task, names in SOURCES.items()},
+                trained.settings.negatives,
+                CHECK_SETS,
+            )
+        ),
         "training_rows": trained.rows,
         "settings": trained.settings_data(),
         "features": {
@@ -213,4 +238,17 @@ def markdown(card: dict[str, Any]) -> str:
         "",
         *[f"- `{k}` {v}" for k, v in card["datasets"].items()],
     ]
+    sources = card.get("data_sources")
+    if sources:  # cards from before 20261202 lack it
+        lines += ["", "## Data sources and their terms", ""]
+        for name, source in sources.items():
+            lines += [
+                f"- `{name}`: {source['use']}.",
+                f"  - Cite: {source['citation']}",
+                f"  - Terms: {source['terms']}",
+            ]
+        lines += ["", "## Intended use and limits", ""]
+        for paragraph in INTENDED_USE:
+            lines += [paragraph, ""]
+        lines.pop()
     return "\n".join(lines) + "\n"

@@ -17,6 +17,7 @@ from classifier.signals import CommentInput
 
 AbuseFn = Callable[[Sequence[CommentInput]], NDArray[np.float64]]  # abuse probability per item
 BIAS = "wiki-toxicity-bias-eval"
+JIGSAW = "jigsaw-toxic-sample"
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -81,7 +82,7 @@ def madlibs(abuse: AbuseFn, root: Path, thresholds: dict[str, float]) -> dict[st
 
 def jigsaw_sample(abuse: AbuseFn, root: Path) -> dict[str, float]:
     """ROC-AUC on the 101-row Jigsaw sample (a smoke check: lower-cased, tiny)."""
-    rows = _rows(root / "jigsaw-toxic-sample" / "test_examples.csv")
+    rows = _rows(root / JIGSAW / "test_examples.csv")
     y = np.array([r["toxic"] == "1" for r in rows], dtype=np.int64)
     p = abuse([CommentInput(r["comment_text"]) for r in rows])
     return {"n": len(rows), "positives": int(y.sum()), "roc_auc": _auc(y, p)}

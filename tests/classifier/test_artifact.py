@@ -9,7 +9,11 @@ import pytest
 
 from classifier import spamphrases
 from classifier.artifact import ArtifactError, card_paths, load, save, verify
+from classifier.card import CHECK_SETS, markdown
+from classifier.datasets import LOADERS
+from classifier.datasets import SOURCES as TRAINED_ON
 from classifier.features import NgramHasher
+from classifier.provenance import SOURCES
 from classifier.scorer import Scorer
 from classifier.signals import SIGNAL_NAMES, CommentInput
 from classifier.spamphrases import SPAM_PHRASES
@@ -27,6 +31,37 @@ def test_card_records_checksum_version_and_metrics(tiny_model: Path) -> None:
     assert set(card["thresholds"]) == {"spam_hold", "spam", "abuse_hold", "abuse_reject"}
     assert "test rows" in card["metrics"]
     assert card_paths(tiny_model)[1].read_text().startswith("# Model card")
+
+
+def test_card_names_every_dataset_its_use_citation_and_terms(tiny_model: Path) -> None:
+    card = verify(tiny_model)
+    sources = card["data_sources"]
+    # Every dataset a loader reads or a check scores has its provenance in the card.
+    assert set(sources) == set(LOADERS) | set(CHECK_SETS)
+    assert set(SOURCES) == set(sources)
+    for task, names in TRAINED_ON.items():
+        for name in names:
+            assert f"{task.value} head" in sources[name]["use"]
+    for name in CHECK_SETS:
+        assert sources[name]["use"] == "scored by the checks, never trained on"
+    # The abuse sources join the spam head as its negatives (Settings.negatives).
+    assert "spam head, as comments that are not spam" in sources["olid-train"]["use"]
+    text = card_paths(tiny_model)[1].read_text()
+    assert "## Data sources and their terms" in text
+    assert "## Intended use and limits" in text
+    for name in sources:
+        assert f"`{name}`" in text
+        assert SOURCES[name].citation in text
+        assert SOURCES[name].terms in text
+    assert "research" in sources["olid-train"]["terms"]
+
+
+def test_card_of_an_older_model_renders_without_sources(tiny_model: Path) -> None:
+    card = dict(verify(tiny_model))
+    del card["data_sources"]
+    text = markdown(card)
+    assert text.startswith("# Model card")
+    assert "## Data sources" not in text
 
 
 def test_tampered_artifact_is_refused(tiny_model: Path, tmp_path: Path) -> None:
