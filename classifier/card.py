@@ -73,6 +73,7 @@ def build(
                 {task.value: names for task, names in SOURCES.items()},
                 trained.settings.negatives,
                 CHECK_SETS,
+                trained.settings.without,
             )
         ),
         "training_rows": trained.rows,

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from classifier import artifact, compiled
-from classifier.datasets import DatasetError, default_datasets_dir
+from classifier.datasets import LOADERS, DatasetError, default_datasets_dir
 from classifier.lexicon import LexiconError
 from classifier.scorer import CommentInput, Scorer
 
@@ -37,6 +37,15 @@ def register(subparsers: Any, *, bench: bool = True) -> None:
         type=Path,
         default=None,
         help="a site's own corrections to train on as well (`replyguard feedback` writes them)",
+    )
+    p.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        metavar="DATASET",
+        choices=list(LOADERS),
+        help="leave a public dataset out of training, e.g. one whose terms the site cannot "
+        "accept (repeatable; the model card lists every dataset's terms): " + ", ".join(LOADERS),
     )
     p.set_defaults(func=_train)
 
@@ -80,10 +89,14 @@ def _fail(message: str) -> int:
 
 def _train(args: argparse.Namespace) -> int:
     from classifier.build import train_and_write
+    from classifier.train import Settings
 
     try:
         card = train_and_write(
-            args.datasets or default_datasets_dir(), args.out, feedback=args.feedback
+            args.datasets or default_datasets_dir(),
+            args.out,
+            Settings(without=tuple(args.without)),
+            feedback=args.feedback,
         )
     except (DatasetError, LexiconError) as exc:
         return _fail(str(exc))

@@ -67,21 +67,29 @@ def uses(
     sources: Mapping[str, Sequence[str]],
     negatives: Mapping[str, Sequence[str]],
     checks: Sequence[str],
+    left_out: Sequence[str] = (),
 ) -> dict[str, str]:
     """What a model made with these settings does with each dataset, in words: ``sources`` are
     each head's own datasets, ``negatives`` the datasets whose rows join a head as negatives,
-    ``checks`` the datasets only scored."""
+    ``checks`` the datasets only scored, ``left_out`` those training was told to leave out."""
     found: dict[str, list[str]] = {}
     for head, names in sources.items():
         for name in names:
-            found.setdefault(name, []).append(f"{head} head")
+            if name not in left_out:
+                found.setdefault(name, []).append(f"{head} head")
     for head, names in negatives.items():
         for name in names:
-            found.setdefault(name, []).append(f"{head} head, as comments that are not {head}")
+            if name not in left_out:
+                found.setdefault(name, []).append(f"{head} head, as comments that are not {head}")
     described = {
         name: "trained on (test rows held back): " + "; ".join(heads)
         for name, heads in found.items()
     }
+    for name in left_out:
+        described[name] = (
+            "left out of training (replyguard train --without); its test rows are scored as a "
+            "source the model has not seen"
+        )
     for name in checks:
         described.setdefault(name, "scored by the checks, never trained on")
     return described

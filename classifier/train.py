@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from classifier.datasets import ABUSE_SOURCES, FEEDBACK, SOURCES, Corpus
+from classifier.datasets import ABUSE_SOURCES, FEEDBACK, LOADERS, SOURCES, Corpus, DatasetError
 from classifier.features import NgramHasher
 from classifier.labels import Row, Task
 from classifier.lexicon import load_words
@@ -81,6 +81,31 @@ class Settings:
         default_factory=lambda: {"spam": 0.95, "abuse": 0.97}
     )
     seed: int = 0
+    # Public datasets left out altogether (``replyguard train --without``): a site that cannot
+    # accept a dataset's terms trains without its rows; their test rows are still scored, as a
+    # source the model has not seen.
+    without: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.without) - set(LOADERS))
+        if unknown:
+            raise DatasetError(
+                f"unknown dataset {unknown[0]!r} to leave out; known: {', '.join(LOADERS)}"
+            )
+        for task, names in SOURCES.items():
+            if set(names) <= set(self.without):
+                raise DatasetError(
+                    f"the {task.value} head needs one of its datasets: {', '.join(names)}"
+                )
+
+    def sources(self, task: Task) -> tuple[str, ...]:
+        """The public datasets ``task``'s head trains on as its own."""
+        return tuple(name for name in SOURCES[task] if name not in self.without)
+
+    def kept(self, rows: Sequence[Row]) -> list[Row]:
+        """``rows`` without those of the datasets left out."""
+        left_out = set(self.without)
+        return [row for row in rows if row.dataset not in left_out]
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Settings:
@@ -101,6 +126,8 @@ class Settings:
             values["fold"] = {k: (int(c), int(w)) for k, (c, w) in values["fold"].items()}
         if "negatives" in values:
             values["negatives"] = {k: tuple(v) for k, v in values["negatives"].items()}
+        if "without" in values:
+            values["without"] = tuple(values["without"])
         return cls(**values)
 
 
@@ -277,8 +304,9 @@ class Trained:
 
 
 def train(corpus: Corpus, settings: Settings, say: Progress) -> Trained:
-    """Train both heads on every training row (held-back test rows are already excluded)."""
-    rows = corpus.train
+    """Train both heads on every training row (held-back test rows are already excluded) of
+    the datasets not left out."""
+    rows = settings.kept(corpus.train)
     say(f"fitting features on {len(rows)} training rows")
     featuriser = new_featuriser(settings)
     items = [as_input(r) for r in rows]
@@ -290,7 +318,7 @@ def train(corpus: Corpus, settings: Settings, say: Progress) -> Trained:
     counts: dict[str, int] = {}
     for task in Task:
         # A site's own corrections (``train --feedback``), if any, join both heads.
-        chosen = head_rows(rows, task, (*SOURCES[task], FEEDBACK), settings)
+        chosen = head_rows(rows, task, (*settings.sources(task), FEEDBACK), settings)
         x = x_all[[index[id(r)] for r in chosen]]
         y = head_labels(chosen, task)
         say(f"{task.value} head: {len(y)} rows, {int(y.sum())} positive")

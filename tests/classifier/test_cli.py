@@ -93,6 +93,21 @@ def test_training_without_the_word_list_package_is_a_clear_error(
     assert not (tmp_path / "m.skops").exists()
 
 
+def test_training_without_every_source_of_a_head_is_a_clear_error(
+    tiny_datasets: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "m.skops"
+    common = ["train", "--datasets", str(tiny_datasets), "--out", str(out)]
+    both = ["--without", "youtube-spam-collection", "--without", "sms-spam-collection"]
+    assert cli.main([*common, *both]) == 1
+    assert "the spam head needs one of its datasets" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        cli.main([*common, "--without", "imdb"])
+    assert exc.value.code == 2
+    assert "invalid choice: 'imdb'" in capsys.readouterr().err
+    assert not out.exists()
+
+
 def test_scoring_bench_measures_a_model_given_by_path(
     tiny_model: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

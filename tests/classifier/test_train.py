@@ -1,19 +1,22 @@
 """Training through the real code on the tiny folder: orderings, calibration, thresholds."""
 
 import copy
+import dataclasses
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from classifier.artifact import verify
+from classifier.build import train_and_write
 from classifier.card import signal_weights
 from classifier.datasets import Corpus, DatasetError, load_feedback
 from classifier.labels import Task
 from classifier.pipeline import Head, shared_columns, spread
 from classifier.scorer import CommentInput, Scorer
 from classifier.signals import SIGNAL_NAMES
-from classifier.train import folding, train
+from classifier.train import Settings, folding, train
 
 from .conftest import TINY
 
@@ -195,3 +198,42 @@ def test_feedback_lines_that_cannot_be_read_are_named(tmp_path: Path) -> None:
             load_feedback(path)
     with pytest.raises(DatasetError, match="missing feedback file"):
         load_feedback(tmp_path / "absent.jsonl")
+
+
+def test_a_dataset_left_out_is_not_trained_on_and_the_card_says_so(
+    tiny_datasets: Path, tmp_path: Path
+) -> None:
+    corpus = Corpus(tiny_datasets)
+    full = train(corpus, TINY, lambda _m: None)
+    settings = dataclasses.replace(TINY, without=("olid-train",))
+    lean = train(corpus, settings, lambda _m: None)
+    olid = len(corpus.train_rows(["olid-train"]))
+    assert olid > 0
+    # OLID's rows are gone from both heads: the abuse head's own, the spam head's negatives.
+    assert lean.rows == {task: count - olid for task, count in full.rows.items()}
+    assert settings.sources(Task.ABUSE) == ("davidson-hate-offensive", "wiki-toxicity-cat")
+
+    train_and_write(tiny_datasets, tmp_path / "m.skops", settings, say=lambda _m: None)
+    card = verify(tmp_path / "m.skops")
+    assert card["settings"]["without"] == ["olid-train"]
+    assert Settings.from_data(card["settings"]).without == ("olid-train",)
+    assert card["data_sources"]["olid-train"]["use"].startswith("left out of training")
+    assert "olid-train" not in card["data_sources"]["davidson-hate-offensive"]["use"]
+    # Its test rows are still measured, now as a source the model has not seen.
+    assert "olid-train" in card["metrics"]["test rows"]
+    # In the leave-one-source-out table no model is trained on it: the abuse rows hold out
+    # Davidson (trained on Wikipedia), Wikipedia (on Davidson) and OLID (on both).
+    table = card["metrics"]["leave-one-source-out vs TF-IDF + LR reference"]
+    trained_on = [row["trained_on"] for row in table.values() if row["task"] == "abuse"]
+    assert trained_on == [
+        "wiki-toxicity-cat",
+        "davidson-hate-offensive+wiki-toxicity-cat",
+        "davidson-hate-offensive",
+    ]
+
+
+def test_leaving_out_what_a_head_cannot_do_without_is_refused() -> None:
+    with pytest.raises(DatasetError, match="spam head needs one of its datasets"):
+        Settings(without=("youtube-spam-collection", "sms-spam-collection"))
+    with pytest.raises(DatasetError, match="unknown dataset 'imdb'"):
+        Settings(without=("imdb",))
