@@ -87,6 +87,57 @@ def _timed(fn: Callable[[], object], seconds: float) -> list[float]:
     return times
 
 
+# A comment's longest form: WordPress's limit, 65,525 bytes (all the texts below are ASCII).
+LONGEST = 65_525
+
+
+def _longest(make: Callable[[random.Random], str], seed: int = 0) -> str:
+    rng = random.Random(seed)  # noqa: S311 (test data, not secrets)
+    parts: list[str] = []
+    size = -1
+    while True:
+        part = make(rng)
+        if size + 1 + len(part) > LONGEST:
+            return " ".join(parts)
+        parts.append(part)
+        size += 1 + len(part)
+
+
+def _letters(rng: random.Random, k: int) -> str:
+    return "".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=k))
+
+
+# Comments of the longest size, each made of one kind of token; all but the first are what a
+# text normalisation that restores masked words ("f***", "f-ck") must not slow down for.
+CRAFTED: dict[str, Callable[[random.Random], str]] = {
+    "plain words": lambda rng: rng.choice(_WORDS),
+    'one hyphened swear word ("sh-t sh-t ...")': lambda rng: "sh-t",
+    'distinct masked tokens ("ab*cde")': lambda rng: f"{_letters(rng, 2)}*{_letters(rng, 3)}",
+    'distinct hyphened with a digit ("abc1-def")': (
+        lambda rng: f"{_letters(rng, 3)}{rng.randint(0, 9)}-{_letters(rng, 3)}"
+    ),
+    'mask runs between hyphens ("f-*#-k")': (
+        lambda rng: f"f-{''.join(rng.choices('*#%@$_', k=rng.randint(1, 4)))}-k"
+    ),
+}
+
+
+def crafted(scorer: Scorer, rounds: int = 3) -> dict[str, float]:
+    """Milliseconds to score (with explanations) one comment of the longest size made of each
+    kind of token in ``CRAFTED``, medians over ``rounds``; the first kind is the baseline."""
+    out: dict[str, float] = {}
+    for i, (kind, make) in enumerate(CRAFTED.items()):
+        text = _longest(make, seed=i)
+        item = CommentInput(comment=text, author="Reader", email="reader@example.org")
+        times = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            scorer.score([item], explain=5)
+            times.append(time.perf_counter() - started)
+        out[kind] = float(np.median(times) * 1e3)
+    return out
+
+
 def _subprocess_load(body: str, cache: str | None = None) -> tuple[float, float]:
     code = _LOAD_SNIPPET.format(body=body)
     env = dict(os.environ)
@@ -134,6 +185,13 @@ def run(model: Path | None = None, seconds: float = 2.0, batch: int = 256) -> di
     figures["reference.load_s"] = figures["reference.first_load_s"]
     figures["reference.rss_mib"] = figures["reference.first_rss_mib"]
     _print(figures, batch)
+    longest = crafted(scorer, rounds=max(1, min(3, round(seconds * 1.5))))
+    baseline = next(iter(longest.values()))
+    print(f"\none comment of {LONGEST:,} bytes, both heads with explanations; medians")
+    print(f"{'made of':<46}{'ms':>9}{'ratio':>9}")
+    for kind, ms in longest.items():
+        print(f"{kind:<46}{ms:>9.1f}{ms / baseline:>8.2f}x")
+        figures[f"longest.{kind}.ms"] = ms
     return figures
 
 

@@ -59,9 +59,17 @@ _MASKS = "*#%@$_-"  # the hyphen last, as a regular expression's class needs it
 _MASKED_TOKEN = re.compile(rf"(?<![a-z{_MASKS}])[a-z]+[{_MASKS}][a-z{_MASKS}]*")
 _MASK_RUN = re.compile(rf"[{_MASKS}]+")
 _PUNCTUATION = "\"'.,;:!?()[]{}<>"
+_WORDISH = frozenset("abcdefghijklmnopqrstuvwxyz-")
+_MAX_HYPHENED = 16  # distinct words of the "f-ck" kind restored in one text (see _unmask)
+# The words by length, by first letter and by both, each in the order of MASKED_WORDS.
 _BY_LENGTH: dict[int, tuple[str, ...]] = {}
+_BY_FIRST: dict[str, tuple[str, ...]] = {}
+_BY_SHAPE: dict[tuple[int, str], tuple[str, ...]] = {}
 for _word in MASKED_WORDS:
     _BY_LENGTH[len(_word)] = (*_BY_LENGTH.get(len(_word), ()), _word)
+    _BY_FIRST[_word[0]] = (*_BY_FIRST.get(_word[0], ()), _word)
+    _shape = (len(_word), _word[0])
+    _BY_SHAPE[_shape] = (*_BY_SHAPE.get(_shape, ()), _word)
 
 _INVISIBLE = dict.fromkeys(
     map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff\u00ad\u180e\u034f"),
@@ -112,19 +120,45 @@ def _fits(token: str, word: str) -> bool:
     return all(t == w or t in _MASKS for t, w in zip(token, word, strict=True))
 
 
+def _spells(runs: list[str], word: str, at: int = 0, i: int = 0) -> bool:
+    """Whether ``word`` is ``runs`` joined by one to four letters each: what the regular
+    expression ``"[a-z]{1,4}".join(map(re.escape, runs))`` matches in full, without compiling
+    one for every token (a comment of many distinct masked tokens made that cost 60 us each)."""
+    if i == 0:
+        return word.startswith(runs[0]) and _spells(runs, word, len(runs[0]), 1)
+    if i == len(runs):
+        return at == len(word)
+    run = runs[i]
+    for start in range(at + 1, at + 5):  # the letters of a word are a-z: any of them fit
+        if start + len(run) > len(word):
+            return False
+        if word.startswith(run, start) and _spells(runs, word, start + len(run), i + 1):
+            return True
+    return False
+
+
 @functools.lru_cache(maxsize=1024)
 def _unmasked(token: str) -> str:
     core = token.strip("_-")
     if not core or not core[0].isalpha() or _MASK_RUN.search(core) is None:
         return token
     at = token.index(core)
-    exact = [w for w in _BY_LENGTH.get(len(core), ()) if _fits(core, w)]
+    # Two or more runs, as core holds a mask; a word that fits starts with the first and ends
+    # with the last (a cheap test first: a comment can hold thousands of distinct tokens).
+    runs = _MASK_RUN.split(core)
+    first, last = runs[0], runs[-1]
+    exact = [
+        w
+        for w in _BY_SHAPE.get((len(core), first[0]), ())
+        if w.startswith(first) and w.endswith(last) and _fits(core, w)
+    ]
     if core.strip("abcdefghijklmnopqrstuvwxyz-"):  # masks other than hyphens
-        letters = sum(c.isalpha() for c in core)
-        if not exact and letters >= 3 and core[-1].isalpha():
-            runs = _MASK_RUN.split(core)
-            pattern = "[a-z]{1,4}".join(map(re.escape, runs)) if len(runs) > 1 else core
-            exact = [w for w in MASKED_WORDS if re.fullmatch(pattern, w)]
+        if not exact and core[-1].isalpha() and sum(c.isalpha() for c in core) >= 3:
+            exact = [
+                w
+                for w in _BY_FIRST.get(first[0], ())
+                if w.startswith(first) and w.endswith(last) and _spells(runs, w)
+            ]
         restored = exact[0] if exact else None
     else:  # one hyphen alone ("a-s-s" spells a word out): only where one word fits
         restored = exact[0] if len(exact) == 1 and core.count("-") == 1 else None
@@ -145,20 +179,49 @@ def _mask_by_a_letter(text: str) -> bool:
     return False
 
 
+def _replace_word(text: str, word: str, new: str) -> str:
+    """``text`` with ``new`` for each ``word`` that no letter or hyphen touches, from the left:
+    what ``re.sub(rf"(?<![a-z-]){re.escape(word)}(?![a-z-])", new, text)`` gives, found with
+    substring searches in C rather than a pattern that must try every position."""
+    parts: list[str] = []
+    done = 0
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or text[at - 1] not in _WORDISH) and text[end : end + 1] not in _WORDISH:
+            parts += (text[done:at], new)
+            done = end
+            at = text.find(word, end)
+        else:
+            at = text.find(word, at + 1)
+    if not parts:
+        return text
+    parts.append(text[done:])
+    return "".join(parts)
+
+
 def _unmask(text: str) -> str:
     """Masked swear words restored (see ``MASKED_WORDS``)."""
     if _mask_by_a_letter(text):
         return _MASKED_TOKEN.sub(lambda m: _unmasked(m.group(0)), text)
     if "-" not in text:
         return text
-    # Hyphens alone, as in most texts that have one ("well-known"): a word at a time.
+    # Hyphens alone, as in most texts that have one ("well-known"): a word at a time, each
+    # distinct one once. Every word restored costs a pass over the text, so a text restores at
+    # most _MAX_HYPHENED of them: without both limits, 65 kB of "sh-t sh-t ..." took 17 s.
+    seen: set[str] = set()
+    restorations = 0
     for token in [t for t in text.split() if "-" in t]:
         token = token.strip(_PUNCTUATION)
-        if len(token) not in _BY_LENGTH:
+        if token in seen or len(token) not in _BY_LENGTH:
             continue
+        seen.add(token)
         restored = _unmasked(token)
         if restored != token:
-            text = re.sub(rf"(?<![a-z-]){re.escape(token)}(?![a-z-])", restored, text)
+            text = _replace_word(text, token, restored)
+            restorations += 1
+            if restorations == _MAX_HYPHENED:
+                break
     return text
 
 

@@ -117,7 +117,18 @@ def test_scoring_bench_measures_a_model_given_by_path(
         assert figures[f"{name}.batch_per_s"] > 0
         assert figures[f"{name}.load_s"] > 0
         assert figures[f"{name}.rss_mib"] > 10  # a Python process with numpy loaded
-    assert "batches of 16" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "batches of 16" in out
+    # The longest comments, one per kind of token, each timed and printed against plain words.
+    assert all(figures[f"longest.{kind}.ms"] > 0 for kind in bench.CRAFTED)
+    assert f"one comment of {bench.LONGEST:,} bytes" in out
+    assert out.count("x\n") >= len(bench.CRAFTED)
+
+
+def test_the_longest_crafted_comments_are_as_long_as_a_comment_may_be() -> None:
+    for i, make in enumerate(bench.CRAFTED.values()):
+        text = bench._longest(make, seed=i)
+        assert bench.LONGEST - 20 < len(text.encode()) <= bench.LONGEST
 
 
 def test_a_reader_that_stops_early_ends_it_quietly(tiny_model: Path, tmp_path: Path) -> None:
