@@ -97,7 +97,8 @@ def _longest(make: Callable[[random.Random], str], seed: int = 0) -> str:
     size = -1
     while True:
         part = make(rng)
-        if size + 1 + len(part) > LONGEST:
+        if size + 1 + len(part) >= LONGEST:  # the last part is cut to fill the size exactly
+            parts.append(part[: LONGEST - size - 1])
             return " ".join(parts)
         parts.append(part)
         size += 1 + len(part)
@@ -118,6 +119,10 @@ CRAFTED: dict[str, Callable[[random.Random], str]] = {
     ),
     'mask runs between hyphens ("f-*#-k")': (
         lambda rng: f"f-{''.join(rng.choices('*#%@$_', k=rng.randint(1, 4)))}-k"
+    ),
+    'unclosed link tags ("<a <a ...")': lambda rng: "<a",
+    'long dotted words ("a.a.a...a.com")': (
+        lambda rng: "a." * 499 + rng.choices(("a", "com", "a@x.org"), (96, 2, 2))[0]
     ),
 }
 

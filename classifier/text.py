@@ -82,17 +82,25 @@ _LOOKALIKES = str.maketrans(
 )
 _LEET = str.maketrans("0134578@$!|", "oieastbasii")
 
-_TAG_HREF = re.compile(r"""<a\s[^>]*?href\s*=\s*["']?([^"'\s>]+)[^>]*>""", re.IGNORECASE)
+# An <a> tag up to its ">", and the first link of the tag's attributes (see _link_tags).
+_A_TAG = re.compile(r"<a\s[^>]*>", re.IGNORECASE)
+_HREF = re.compile(r"""href\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]{0,200}>")
 _TLDS = r"(?:com|net|org|info|biz|ru|xyz|top|online|site|club|shop|store)"
-_URL = re.compile(
-    r"(?:(?:https?|ftp)://|www\.)[^\s<>\"']+"
-    rf"|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.{_TLDS}\b(?:/[^\s<>\"']*)?",
-    re.IGNORECASE,
+# A link: with a scheme or starting www. (_SCHEMED), or a bare domain of a common TLD (_BARE);
+# text_links reads them as the alternation of the two, the schemed first, would. _CHAIN is as
+# far as a bare domain starting there could reach: dot-separated labels.
+_SCHEMED = re.compile(r"(?:(?:https?|ftp)://|www\.)[^\s<>\"']+", re.IGNORECASE)
+_BARE = re.compile(
+    rf"\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.{_TLDS}\b(?:/[^\s<>\"']*)?", re.IGNORECASE
 )
+_BARE_START = re.compile(r"\b[a-z0-9]", re.IGNORECASE)
+_CHAIN = re.compile(r"[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*", re.IGNORECASE)
 # A cheap first look: the full pattern is only run where a link can be.
 _URL_HINT = re.compile(rf"://|www\.|\.{_TLDS}\b", re.IGNORECASE)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_EMAIL_START = re.compile(r"\b[\w.+-]")  # where _EMAIL may start ...
+_LOCAL_PART = re.compile(r"[\w.+-]+")  # ... and the run its local part must reach to the end of
 _MENTION = re.compile(r"(?<![\w@])@\w+")
 _LEET_RUN = re.compile(r"(?<=[a-z])[0134578@$!|]+(?=[a-z])")
 # Phone numbers and short codes, a classic spam sign; shorter numbers stay as they are.
@@ -106,8 +114,36 @@ def link_hint(text: str) -> bool:
 
 
 def text_links(text: str) -> list[str]:
-    """The links in ``text``: with a scheme, starting www., or a bare domain of a common TLD."""
-    return _URL.findall(text)
+    """The links in ``text``: with a scheme, starting www., or a bare domain of a common TLD.
+
+    Left to right, as ``re.findall`` of the two patterns as one alternation (the schemed one
+    first) finds them, and in time that grows with the text's length: that expression tried a
+    bare domain at every word start, each time to the end of its run of dotted labels, so a
+    comment of long "a.a.a..." runs and one ".com" took seconds. Here, where a bare domain
+    fails at one start, it fails at every later start of the same run of labels (a TLD it
+    could end at would have been reached from the first), and the run is skipped."""
+    links: list[str] = []
+    end = len(text)
+    at = 0
+    schemed = _SCHEMED.search(text)
+    while at < end:
+        if schemed is not None and schemed.start() < at:
+            schemed = _SCHEMED.search(text, at)
+        before = schemed.start() if schemed is not None else end
+        bare = None
+        start = _BARE_START.search(text, at)
+        while start is not None and start.start() < before:
+            bare = _BARE.match(text, start.start())
+            if bare is not None:
+                break
+            chain = _CHAIN.match(text, start.start())
+            start = _BARE_START.search(text, chain.end() if chain else start.end())
+        found = bare if bare is not None else schemed
+        if found is None:
+            break
+        links.append(found.group(0))
+        at = found.end()
+    return links
 
 
 def _drop_identity(text: str) -> str:
@@ -225,6 +261,46 @@ def _unmask(text: str) -> str:
     return text
 
 
+def _replace_emails(text: str) -> str:
+    """``_EMAIL.sub(f" {EMAIL_TOKEN} ", text)``, in time that grows with the text's length.
+    That call tried an address at every word start, each time to the end of the run of
+    address characters, so long "a.a.a..." runs took seconds. A local part ends only where its
+    run does (an "@" is not one of its characters), and the domain then read is the same from
+    any start in the run: where the first start fails, the whole run is skipped."""
+    parts: list[str] = []
+    done = at = 0
+    while (start := _EMAIL_START.search(text, at)) is not None:
+        address = _EMAIL.match(text, start.start())
+        if address is None:
+            run = _LOCAL_PART.match(text, start.start())
+            at = run.end() if run else start.end()
+            continue
+        parts += (text[done : start.start()], f" {EMAIL_TOKEN} ")
+        done = at = address.end()
+    if not parts:
+        return text
+    parts.append(text[done:])
+    return "".join(parts)
+
+
+def _link_or_tag(match: re.Match[str]) -> str:
+    link = _HREF.search(match.group(0), 3)  # after "<a" and its space
+    return f" {link.group(1)} " if link else match.group(0)
+
+
+def _link_tags(text: str) -> str:
+    """Each <a> tag that has a link replaced by the link, spaced. A tag runs from "<a" and a
+    space to the first ">"; its link is the first href value in it. The single regular
+    expression this replaces (kept in the tests, which compare the two) tried every "<a " again
+    up to the next ">", or to the end of the text where none followed: 65 kB of "<a <a ..."
+    did not finish in minutes. A tag can only end at a ">", so the text after the last one is
+    left as it is, and every tag before it is read once."""
+    end = text.rfind(">") + 1
+    if not end:
+        return text
+    return _A_TAG.sub(_link_or_tag, text[:end]) + text[end:]
+
+
 def _unleet(match: re.Match[str]) -> str:
     return match.group(0).translate(_LEET)
 
@@ -238,14 +314,14 @@ def normalise(text: str, unmask: bool = True) -> str:
     if "&" in text:
         text = html.unescape(html.unescape(text))
     if "<" in text:
-        text = _TAG.sub(" ", _TAG_HREF.sub(r" \1 ", text))
+        text = _TAG.sub(" ", _link_tags(text))
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_LOOKALIKES)
         text = "".join(
             ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
         )
     if "@" in text:
-        text = _MENTION.sub(f" {MENTION_TOKEN} ", _EMAIL.sub(f" {EMAIL_TOKEN} ", text))
+        text = _MENTION.sub(f" {MENTION_TOKEN} ", _replace_emails(text))
     text = text.lower()
     if unmask:
         text = _unmask(text)

@@ -128,7 +128,7 @@ def test_scoring_bench_measures_a_model_given_by_path(
 def test_the_longest_crafted_comments_are_as_long_as_a_comment_may_be() -> None:
     for i, make in enumerate(bench.CRAFTED.values()):
         text = bench._longest(make, seed=i)
-        assert bench.LONGEST - 20 < len(text.encode()) <= bench.LONGEST
+        assert len(text.encode()) == bench.LONGEST
 
 
 def test_a_reader_that_stops_early_ends_it_quietly(tiny_model: Path, tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from classifier import text as text_module
-from classifier.text import MASKED_WORDS, normalise, text_links
+from classifier.text import _TLDS, MASKED_WORDS, normalise, text_links
 
 
 @pytest.mark.parametrize(
@@ -136,3 +136,52 @@ def test_a_text_restores_at_most_sixteen_distinct_hyphened_words() -> None:
     assert restored[:16] == [normalise(t) for t in alone[:16]]
     assert all("-" not in word for word in restored[:16])
     assert restored[16:] == alone[16:20]
+
+
+_TAG_HREF = re.compile(r"""<a\s[^>]*?href\s*=\s*["']?([^"'\s>]+)[^>]*>""", re.IGNORECASE)
+
+
+def test_link_tags_read_as_the_single_expression_read_them() -> None:
+    # The expression _link_tags replaces: the same text, without its time growing with the
+    # square of the length where an "<a " had no ">" after it.
+    rng = random.Random(8)
+    pieces = ["<a ", "<A\t", "<a", "href", "HREF", "=", " = ", "'", '"', ">", "<", "x", " ", "/"]
+    for _ in range(20_000):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 14)))
+        assert text_module._link_tags(text) == _TAG_HREF.sub(r" \1 ", text), text
+    long = "<a " * 20_000 + "href=x.example>" + "<a " * 20_000
+    assert text_module._link_tags(long) == " x.example " + "<a " * 20_000
+
+
+_URL = re.compile(
+    r"(?:(?:https?|ftp)://|www\.)[^\s<>\"']+"
+    rf"|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.{_TLDS}\b(?:/[^\s<>\"']*)?",
+    re.IGNORECASE,
+)
+
+
+def test_links_are_found_as_the_single_expression_found_them() -> None:
+    # The expression text_links replaces, whose time grew with the square of a run of dotted
+    # labels; the pieces include what IGNORECASE folds into [a-z] ("ſ" is an "s").
+    rng = random.Random(9)
+    pieces = ["a", "1", "-", ".", "..", ".com", ".RU", ".site", ".ſite", "www.", "http://"]
+    pieces += ["ftp://", "/x", " ", "_", "é", "İ", "K", "'", "<", "x.y", "-."]
+    for _ in range(20_000):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 16)))
+        assert text_links(text) == _URL.findall(text), text
+    dotted = " ".join(["a." * 500] * 60) + " x.com http://y.org"
+    assert text_links(dotted) == ["x.com", "http://y.org"]
+
+
+def test_addresses_are_replaced_as_the_single_expression_replaced_them() -> None:
+    # _replace_emails replaces _EMAIL.sub, whose time grew with the square of a run of dotted
+    # labels before an "@".
+    rng = random.Random(10)
+    pieces = ["a", "1", "_", ".", "..", "+", "-", "@", "b.com", ".org", " ", "\u00e9", "x@y.z"]
+    pieces += ["'", "-@", "@-", ".@", "@."]
+    for _ in range(20_000):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 16)))
+        expected = text_module._EMAIL.sub(f" {text_module.EMAIL_TOKEN} ", text)
+        assert text_module._replace_emails(text) == expected, text
+    dotted = " ".join(["a." * 500] * 60) + " mail me@example.org @"
+    assert normalise(dotted).endswith("mail xemail @")
