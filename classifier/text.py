@@ -216,7 +216,7 @@ def _mask_by_a_letter(text: str) -> bool:
 
 
 def _replace_word(text: str, word: str, new: str) -> str:
-    """``text`` with ``new`` for each ``word`` that no letter or hyphen touches, from the left:
+    """``text`` with ``new`` for each ``word`` that no letter a-z or hyphen touches, from the left:
     what ``re.sub(rf"(?<![a-z-]){re.escape(word)}(?![a-z-])", new, text)`` gives, found with
     substring searches in C rather than a pattern that must try every position."""
     parts: list[str] = []
@@ -244,7 +244,7 @@ def _unmask(text: str) -> str:
         return text
     # Hyphens alone, as in most texts that have one ("well-known"): a word at a time, each
     # distinct one once. Every word restored costs a pass over the text, so a text restores at
-    # most _MAX_HYPHENED of them: without both limits, 65 kB of "sh-t sh-t ..." took 17 s.
+    # most _MAX_HYPHENED of them: without both limits, 65 kB of "sh-t sh-t ..." took 10-17 s.
     seen: set[str] = set()
     restorations = 0
     for token in [t for t in text.split() if "-" in t]:
@@ -293,8 +293,8 @@ def _link_tags(text: str) -> str:
     space to the first ">"; its link is the first href value in it. The single regular
     expression this replaces (kept in the tests, which compare the two) tried every "<a " again
     up to the next ">", or to the end of the text where none followed: 65 kB of "<a <a ..."
-    did not finish in minutes. A tag can only end at a ">", so the text after the last one is
-    left as it is, and every tag before it is read once."""
+    took 11 s. A tag can only end at a ">", so the text after the last one is left as it is,
+    and every tag before it is read once."""
     end = text.rfind(">") + 1
     if not end:
         return text
