@@ -121,6 +121,9 @@ CRAFTED: dict[str, Callable[[random.Random], str]] = {
         lambda rng: f"f-{''.join(rng.choices('*#%@$_', k=rng.randint(1, 4)))}-k"
     ),
     'unclosed link tags ("<a <a ...")': lambda rng: "<a",
+    'listed abusive words ("idiot moron ...")': (
+        lambda rng: rng.choice(("idiot", "moron", "stupid", "fuck", "shit", "bitch", "crap"))
+    ),
     'long dotted words ("a.a.a...a.com")': (
         lambda rng: "a." * 499 + rng.choices(("a", "com", "a@x.org"), (96, 2, 2))[0]
     ),
@@ -141,6 +144,33 @@ def crafted(scorer: Scorer, rounds: int = 3) -> dict[str, float]:
             times.append(time.perf_counter() - started)
         out[kind] = float(np.median(times) * 1e3)
     return out
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        line = next(line for line in status if line.startswith("VmRSS"))
+    return int(line.split()[1]) / 1024
+
+
+def held(scorer: Scorer, count: int) -> tuple[int, float]:
+    """How many comments were measured, and how many MiB more this process held after them:
+    ``count`` distinct comments of the longest size of each kind in ``CRAFTED``, scored after
+    as many others (which settle the allocator's own pools). What grows is what something that
+    remembers comments (a cache) keeps of them."""
+
+    def score_distinct(first: int) -> int:
+        for i, make in enumerate(CRAFTED.values()):
+            for n in range(first, first + count):
+                text = _longest(make, seed=1000 * i + n)
+                tag = f" zq{n:08x}"  # distinct even where a kind repeats one token
+                item = CommentInput(comment=text[: LONGEST - len(tag)] + tag, author="Reader")
+                scorer.score([item], explain=5)
+        return count * len(CRAFTED)
+
+    score_distinct(0)
+    before = _rss_mib()
+    scored = score_distinct(count)
+    return scored, _rss_mib() - before
 
 
 def _subprocess_load(body: str, cache: str | None = None) -> tuple[float, float]:
@@ -197,6 +227,9 @@ def run(model: Path | None = None, seconds: float = 2.0, batch: int = 256) -> di
     for kind, ms in longest.items():
         print(f"{kind:<46}{ms:>9.1f}{ms / baseline:>8.2f}x")
         figures[f"longest.{kind}.ms"] = ms
+    scored, grown = held(scorer, count=max(4, round(seconds * 15)))
+    print(f"memory held after {scored} more distinct comments of that size: {grown:+.1f} MiB")
+    figures["longest.held_mib"] = grown
     return figures
 
 

@@ -189,12 +189,11 @@ def _forms(words: frozenset[str]) -> tuple[frozenset[str], tuple[str, ...]]:
     return frozenset(singles | {w + "s" for w in singles if len(w) >= 3}), phrases
 
 
-@functools.lru_cache(maxsize=1024)
 def found(normalised: str, words: frozenset[str]) -> tuple[tuple[str, ...], int]:
     """The listed words in a normalised text (a plural "s" is let off), then its listed
-    phrases (whole words, as ``spamphrases.found`` finds them), and its word count.
-    Remembered for the last texts asked about: a comment's signals and, when they are
-    explained, their descriptions ask about the same text (about 5 us a comment)."""
+    phrases (whole words, as ``spamphrases.found`` finds them), and its word count. Not
+    remembered: explanations reuse what the signals found (``signals.Findings``), and a cache
+    of the last 1,024 texts held up to 0.9 GB once comments were long and full of listed words."""
     tokens = _TOKEN.findall(normalised)
     forms, phrases = _forms(words)
     hits = () if forms.isdisjoint(tokens) else tuple(t for t in tokens if t in forms)

@@ -173,8 +173,14 @@ def _spells(runs: list[str], word: str, at: int = 0, i: int = 0) -> bool:
     return False
 
 
-@functools.lru_cache(maxsize=1024)
 def _unmasked(token: str) -> str:
+    """The token with the masked word it spells restored, or as it is. Short tokens, the only
+    ones that recur, are remembered: a token can be a whole comment ("a*aaaa..."), and 1,024
+    of those would have held 130 MB."""
+    return _unmasked_remembered(token) if len(token) <= _REMEMBERED else _restore(token)
+
+
+def _restore(token: str) -> str:
     core = token.strip("_-")
     if not core or not core[0].isalpha() or _MASK_RUN.search(core) is None:
         return token
@@ -201,6 +207,10 @@ def _unmasked(token: str) -> str:
     if restored is None:
         return token
     return token[:at] + restored + token[at + len(core) :]
+
+
+_REMEMBERED = 64  # characters: tokens up to this long are remembered by _unmasked
+_unmasked_remembered = functools.lru_cache(maxsize=1024)(_restore)
 
 
 def _mask_by_a_letter(text: str) -> bool:

@@ -122,6 +122,8 @@ def test_scoring_bench_measures_a_model_given_by_path(
     # The longest comments, one per kind of token, each timed and printed against plain words.
     assert all(figures[f"longest.{kind}.ms"] > 0 for kind in bench.CRAFTED)
     assert f"one comment of {bench.LONGEST:,} bytes" in out
+    assert "memory held after" in out
+    assert "longest.held_mib" in figures
     assert out.count("x\n") >= len(bench.CRAFTED)
 
 

@@ -185,3 +185,14 @@ def test_addresses_are_replaced_as_the_single_expression_replaced_them() -> None
         assert text_module._replace_emails(text) == expected, text
     dotted = " ".join(["a." * 500] * 60) + " mail me@example.org @"
     assert normalise(dotted).endswith("mail xemail @")
+
+
+def test_only_short_tokens_are_remembered() -> None:
+    # A masked token can be a whole comment; remembering 1,024 of those held 130 MB.
+    remembered = text_module._unmasked_remembered
+    remembered.cache_clear()
+    assert normalise("what a b*tch") == "what a bitch"
+    assert remembered.cache_info().currsize == 1
+    long = "b*tch" + "qrstuvwxyz" * 6_500
+    assert normalise(long) == long  # no word fits: left as it is, and not remembered
+    assert remembered.cache_info().currsize == 1
