@@ -39,10 +39,13 @@ def free_port() -> int:
 class RedisProcess:
     """A private redis-server on a free loopback port that a test may stop and start again."""
 
-    def __init__(self, workdir: Path, appendonly: bool = True) -> None:
+    def __init__(
+        self, workdir: Path, appendonly: bool = True, appendfsync: str = "everysec"
+    ) -> None:
         self.workdir = workdir
         self.port = free_port()
         self.appendonly = appendonly
+        self.appendfsync = appendfsync
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -66,7 +69,7 @@ class RedisProcess:
                 "--appendonly",
                 "yes" if self.appendonly else "no",
                 "--appendfsync",
-                "everysec",
+                self.appendfsync,
                 "--save",
                 "",
                 "--logfile",
