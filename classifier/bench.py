@@ -108,8 +108,9 @@ def _letters(rng: random.Random, k: int) -> str:
     return "".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=k))
 
 
-# Comments of the longest size, each made of one kind of token; all but the first are what a
-# text normalisation that restores masked words ("f***", "f-ck") must not slow down for.
+# Comments of the longest size, each made of one kind of token. All but the first once cost
+# time with the square of the length (masked words, unclosed tags, dotted words) or, remembered,
+# memory (listed words); the first is the baseline they are timed against.
 CRAFTED: dict[str, Callable[[random.Random], str]] = {
     "plain words": lambda rng: rng.choice(_WORDS),
     'one hyphened swear word ("sh-t sh-t ...")': lambda rng: "sh-t",

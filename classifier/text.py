@@ -137,7 +137,8 @@ def text_links(text: str) -> list[str]:
             if bare is not None:
                 break
             chain = _CHAIN.match(text, start.start())
-            start = _BARE_START.search(text, chain.end() if chain else start.end())
+            assert chain is not None  # a start is a label's first character
+            start = _BARE_START.search(text, chain.end())
         found = bare if bare is not None else schemed
         if found is None:
             break
@@ -283,7 +284,8 @@ def _replace_emails(text: str) -> str:
         address = _EMAIL.match(text, start.start())
         if address is None:
             run = _LOCAL_PART.match(text, start.start())
-            at = run.end() if run else start.end()
+            assert run is not None  # a start is a character of a local part
+            at = run.end()
             continue
         parts += (text[done : start.start()], f" {EMAIL_TOKEN} ")
         done = at = address.end()
