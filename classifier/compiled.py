@@ -38,7 +38,9 @@ ENV = "REPLYGUARD_MODEL_CACHE"
 OFF = frozenset({"", "0", "off", "none", "false"})
 # Bump when the arrays' names or meanings change, or how Scorer.load derives them from an
 # artifact (folding the heads, say): copies made by older code are then never read.
-VERSION = 4  # 2: a third switch, phrases_in_fields; 3: a fourth, unmask; 4: narrow word block
+# 2: a third switch, phrases_in_fields; 3: a fourth, unmask; 4: narrow word block;
+# 5: the sentence embedding
+VERSION = 5
 KEEP = 4  # copies kept in a folder, the most recently used (each model: one; 26 MB shipped)
 STALE_TMP_SECONDS = 3600.0  # a half-written copy this old was left by a process that died
 COMPILE_TIMEOUT = 300.0  # seconds for a child process to verify, read and compile a model

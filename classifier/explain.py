@@ -11,6 +11,9 @@ from numpy.typing import NDArray
 from classifier.pipeline import Featuriser, Rows
 from classifier.signals import SIGNAL_NAMES, CommentInput, describe
 
+# The embedding's share: what the comment says, read as a whole (classifier.static).
+MEANING = "meaning of the whole comment (sentence embedding)"
+
 
 class Contribution(NamedTuple):
     """One feature's share of a head's logit; positive pushes the score up. A named tuple: a
@@ -33,12 +36,17 @@ def explain_batch(
     n-gram triplet's value x weight, as scoring computed it."""
     words_at = 1 << featuriser.hasher.char_bits
     n_signals = len(SIGNAL_NAMES)
-    signals_at = featuriser.n_features - n_signals
+    signals_at = featuriser.n_features - featuriser.dense_width
     nnz = len(batch.cols)
-    # Every (comment, contribution) of the batch, n-grams then signals, all heads; an entry's
-    # position names it: a triplet of ``batch``, or a signal of a comment.
-    docs = np.concatenate([batch.rows, np.repeat(np.arange(batch.n), n_signals)])
     dense = batch.dense[:, :, None] * weights[signals_at:][None, :, :]
+    if featuriser.embedding is not None:
+        # The embedding's numbers mean nothing one by one: their sum is one contribution.
+        meaning = dense[:, n_signals:].sum(axis=1, keepdims=True)
+        dense = np.concatenate([dense[:, :n_signals], meaning], axis=1)
+    per_doc = dense.shape[1]
+    # Every (comment, contribution) of the batch, n-grams then the dense ones, all heads; an
+    # entry's position names it: a triplet of ``batch``, or a signal (or the meaning) of a comment.
+    docs = np.concatenate([batch.rows, np.repeat(np.arange(batch.n), per_doc)])
     values = np.concatenate([contributions, dense.reshape(-1, weights.shape[1])])
 
     per_head: list[list[tuple[int, int, float]]] = []
@@ -64,7 +72,9 @@ def explain_batch(
 
     def name(doc: int, pos: int) -> str:
         if pos >= nnz:
-            j = pos - nnz - doc * n_signals
+            j = pos - nnz - doc * per_doc
+            if j == n_signals:
+                return MEANING
             raw = float(batch.dense[doc, j] + featuriser.signal_mean[j])
             return describe(
                 SIGNAL_NAMES[j],

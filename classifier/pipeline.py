@@ -12,6 +12,8 @@ from numpy.typing import NDArray
 
 from classifier.features import Grams, NgramHasher, count_triplets, doc_frequencies
 from classifier.signals import SIGNAL_NAMES, CommentInput, Findings, signals
+from classifier.static import StaticEmbedding
+from classifier.static import load as load_embedding
 from classifier.text import normalise
 
 if TYPE_CHECKING:  # scoring needs neither: scipy and scikit-learn are imported where they are
@@ -31,7 +33,7 @@ class Rows:
     rows: NDArray[np.int64]
     cols: NDArray[np.int64]
     values: Vector
-    dense: Vector  # (n, len(SIGNAL_NAMES)), centred
+    dense: Vector  # (n, dense_width): the signals, centred, then the scaled embedding
     texts: list[str]
     grams: Grams
     first: NDArray[np.int64]  # per triplet: its first n-gram in ``grams`` (char or word)
@@ -72,6 +74,13 @@ class Featuriser:
     # the block existed, whose heads read one word block each.
     view_bits: int = 0
     view_idf: NDArray[np.float32] = field(default_factory=lambda: np.zeros(0, np.float32))
+    # The comment's static sentence embedding (``classifier.static``), times ``embedding_scale``,
+    # as dense columns after the signals; None in artifacts made before it existed.
+    embedding: StaticEmbedding | None = None
+    embedding_scale: float = 0.0
+    # The training comments' mean embedding: subtracted, as the signals' means are, so that
+    # the embedding's share of a score (its explanation) is against a typical comment's.
+    embedding_mean: Vector = field(default_factory=lambda: np.zeros(0))
     _idf_cache: tuple[Any, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -96,14 +105,19 @@ class Featuriser:
         return 1 << self.view_bits if self.view_bits else 0
 
     @property
+    def dense_width(self) -> int:
+        """Columns of the dense block at the end: the signals, then the embedding."""
+        return len(SIGNAL_NAMES) + (self.embedding.dims if self.embedding is not None else 0)
+
+    @property
     def n_features(self) -> int:
         """Width of the matrix: character block, word block, narrow word block, then the
-        signals."""
+        dense block (signals, embedding)."""
         return (
             (1 << self.hasher.char_bits)
             + (1 << self.hasher.word_bits)
             + self.view_width
-            + len(SIGNAL_NAMES)
+            + self.dense_width
         )
 
     def _view_cols(self, word_cols: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -117,6 +131,7 @@ class Featuriser:
         word_df = np.zeros(1 << self.hasher.word_bits, dtype=np.int64)
         view_df = np.zeros(self.view_width, dtype=np.int64)
         signal_sum = np.zeros(len(SIGNAL_NAMES))
+        embedding_sum = np.zeros(self.embedding.dims if self.embedding is not None else 0)
         for i in range(0, len(items), _CHUNK):
             chunk = items[i : i + _CHUNK]
             texts = [normalise(item.comment, self.unmask) for item in chunk]
@@ -127,9 +142,12 @@ class Featuriser:
                 view_cols = self._view_cols(grams.word_cols)
                 view_df += doc_frequencies(grams.word_docs, view_cols, self.view_bits)
             signal_sum += self._signals(chunk, texts).sum(axis=0)
+            if self.embedding is not None:
+                embedding_sum += self.embedding.embed(texts).sum(axis=0)
         self.char_idf, self.word_idf = _idf(char_df, len(items)), _idf(word_df, len(items))
         self.view_idf = _idf(view_df, len(items))
         self.signal_mean = signal_sum / max(len(items), 1)
+        self.embedding_mean = embedding_sum / max(len(items), 1)
         return self
 
     def transform(self, items: Sequence[CommentInput]) -> Matrix:
@@ -140,7 +158,7 @@ class Featuriser:
             parts = [self.transform(items[i : i + _CHUNK]) for i in range(0, len(items), _CHUNK)]
             return sp.vstack(parts, format="csr")
         batch = self.rows(items)
-        signals_at = self.n_features - len(SIGNAL_NAMES)
+        signals_at = self.n_features - self.dense_width
         dense_rows, dense_cols = np.nonzero(batch.dense)
         return sp.csr_matrix(
             (
@@ -184,6 +202,11 @@ class Featuriser:
         dense = self._signals(items, texts, findings) - self.signal_mean
         if not self.signals_on:
             dense = np.zeros_like(dense)
+        if self.embedding is not None:
+            # The normalised text, as the n-grams read it: identity words dropped, so that
+            # naming one is no sign of abuse here either (the card's fairness checks).
+            meaning = self.embedding.embed(texts) - self.embedding_mean
+            dense = np.hstack([dense, self.embedding_scale * meaning])
         return Rows(
             n=len(items),
             rows=rows,
@@ -228,6 +251,15 @@ class Featuriser:
             "unmask": self.unmask,
             "view_bits": self.view_bits,
             "view_idf": self.view_idf.astype(np.float16),
+            "embedding": (
+                {
+                    "sha256": self.embedding.sha256,
+                    "scale": self.embedding_scale,
+                    "mean": self.embedding_mean,
+                }
+                if self.embedding is not None
+                else None
+            ),
         }
 
     @classmethod
@@ -253,7 +285,22 @@ class Featuriser:
             bool(data.get("unmask", False)),
             int(data.get("view_bits", 0)),
             np.asarray(data.get("view_idf", np.zeros(0)), np.float32),
+            *embedding_of(data.get("embedding")),
         )
+
+
+def embedding_of(
+    data: dict[str, Any] | None,
+) -> tuple[StaticEmbedding | None, float, Vector]:
+    """The shipped embedding table a model names (checked by its sha256), its scale and the
+    training comments' mean embedding."""
+    if not data or not data.get("sha256"):
+        return None, 0.0, np.zeros(0)
+    table = load_embedding(sha256=str(data["sha256"]))
+    mean = np.asarray(data["mean"], dtype=np.float64)
+    if mean.shape != (table.dims,):
+        raise ValueError(f"mean embedding of {mean.shape} numbers, the table has {table.dims}")
+    return table, float(data["scale"]), mean
 
 
 @dataclass
@@ -326,10 +373,12 @@ class Head:
 
 
 def head_columns(shared: tuple[int, ...]) -> NDArray[np.int64]:
-    """``shared_columns`` of a ``Head.shared`` layout (four values: no narrow block)."""
+    """``shared_columns`` of a ``Head.shared`` layout (four values: no narrow block; six: no
+    embedding; seven: the dense block's width last)."""
     cb, wb, sc, sw, *view = shared
     view_bits, reads_view = (view[0], bool(view[1])) if view else (0, False)
-    return shared_columns(cb, wb, (sc, sw), view_bits, reads_view)
+    dense = view[2] if len(view) > 2 else len(SIGNAL_NAMES)
+    return shared_columns(cb, wb, (sc, sw), view_bits, reads_view, dense)
 
 
 def shared_columns(
@@ -338,6 +387,7 @@ def shared_columns(
     shift: tuple[int, int],
     view_bits: int = 0,
     reads_view: bool = False,
+    dense: int = len(SIGNAL_NAMES),
 ) -> NDArray[np.int64]:
     """Each feature's column in a head's own space, -1 for a feature the head does not read.
 
@@ -345,7 +395,7 @@ def shared_columns(
     its hash's top bits, so dropping low bits is the same as hashing into fewer columns. With a
     narrow word block (``view_bits``; see ``Featuriser``) a head reads one of the two word
     blocks, the narrow one if ``reads_view``, and the word shift applies to the one it reads.
-    The signals keep a column each."""
+    The dense block (signals, embedding; ``dense`` columns) keeps a column each."""
     chars, words = 1 << char_bits, 1 << word_bits
     view = 1 << view_bits if view_bits else 0
     char_cols = np.arange(chars) >> shift[0]
@@ -358,7 +408,7 @@ def shared_columns(
         word_cols = at + (np.arange(words) >> shift[1])
         view_cols = np.full(view, -1, dtype=np.int64)
         at += words >> shift[1]
-    return np.concatenate([char_cols, word_cols, view_cols, at + np.arange(len(SIGNAL_NAMES))])
+    return np.concatenate([char_cols, word_cols, view_cols, at + np.arange(dense)])
 
 
 def spread(coef: NDArray[Any], to: NDArray[np.int64]) -> NDArray[Any]:

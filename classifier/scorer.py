@@ -15,8 +15,9 @@ from classifier import artifact, compiled
 from classifier.explain import Contribution, explain_batch
 from classifier.features import NgramHasher
 from classifier.labels import Task
-from classifier.pipeline import Featuriser, Head, Rows
+from classifier.pipeline import Featuriser, Head, Rows, embedding_of
 from classifier.signals import SIGNAL_NAMES, CommentInput
+from classifier.static import EmbeddingError
 
 __all__ = ["CommentInput", "Contribution", "Scorer", "Scores"]
 
@@ -80,7 +81,7 @@ class Scorer:
         self.featuriser = featuriser
         self._weights = np.ascontiguousarray(weights, dtype=np.float64)
         self._bias = np.asarray(bias, dtype=np.float64)
-        self._signals_at = featuriser.n_features - len(SIGNAL_NAMES)
+        self._signals_at = featuriser.n_features - featuriser.dense_width
         self.thresholds: Mapping[str, float] = MappingProxyType(
             {k: float(thresholds[k]) for k in THRESHOLD_KEYS}
         )
@@ -136,6 +137,8 @@ class Scorer:
             _check_signals(featuriser)
             heads = {Task(k): Head.from_data(v) for k, v in data["heads"].items()}
             thresholds = {str(k): float(v) for k, v in data["thresholds"].items()}
+        except EmbeddingError as exc:
+            raise artifact.ArtifactError(str(exc)) from exc
         except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise artifact.ArtifactError(f"model artifact is incomplete: {exc!r}") from exc
         scorer = cls.from_heads(featuriser, heads, thresholds, card, source="artifact")
@@ -184,6 +187,10 @@ class Scorer:
             "switches": np.array([f.signals_on, f.sublinear_tf, f.phrases_in_fields, f.unmask]),
             "abusive_words": np.array(sorted(f.abusive_words), dtype=np.str_),
             "spam_phrases": np.array(f.spam_phrases, dtype=np.str_),
+            # The embedding table is the package's own file, named by its sha256 ("": none).
+            "embedding": np.array(f.embedding.sha256 if f.embedding is not None else ""),
+            "embedding_scale": np.array(f.embedding_scale),
+            "embedding_mean": f.embedding_mean,
         }
 
     @classmethod
@@ -204,6 +211,13 @@ class Scorer:
             unmask,
             int(tables["view"][0]),
             np.asarray(tables["view_idf"], np.float32),
+            *embedding_of(
+                {
+                    "sha256": str(tables["embedding"]),
+                    "scale": float(tables["embedding_scale"]),
+                    "mean": tables["embedding_mean"],
+                }
+            ),
         )
         if (
             len(featuriser.char_idf) != 1 << cb
@@ -234,7 +248,7 @@ class Scorer:
         # One pass over the batch's non-zero features for both heads: x @ W without scipy.
         if contributions is None:
             contributions = self._contributions(batch)
-        # The signals' part as products summed in column order, not a matrix product: BLAS
+        # The dense part as products summed in column order, not a matrix product: BLAS
         # picks its summation order by the batch's size, and a comment's score must not depend
         # on the comments scored beside it.
         signal_weights = self._weights[self._signals_at :]

@@ -22,6 +22,7 @@ from classifier.metrics import threshold_for_precision, threshold_for_recall
 from classifier.pipeline import Featuriser, Head, Matrix, head_columns, nb_ratios, spread
 from classifier.signals import SIGNAL_NAMES, CommentInput
 from classifier.spamphrases import SPAM_PHRASES
+from classifier.static import load as load_embedding
 
 Progress = Callable[[str], None]
 
@@ -75,6 +76,10 @@ class Settings:
     # Masked swear words restored in the text (classifier.text.MASKED_WORDS).
     unmask: bool = True
     sublinear_tf: bool = True
+    # The comment's static sentence embedding (classifier.static) as 256 more dense columns,
+    # times this (0: none). Chosen on the leave-one-source-out table (classifier/README.md,
+    # "Sentence embeddings"): at 0.5 every held-out source but Davidson rose.
+    embedding_scale: float = 0.5
     base_rate: dict[str, float] = field(default_factory=lambda: {"spam": 0.05, "abuse": 0.05})
     hold_recall: dict[str, float] = field(default_factory=lambda: {"spam": 0.95, "abuse": 0.9})
     decide_precision: dict[str, float] = field(
@@ -128,6 +133,7 @@ class Settings:
             values["negatives"] = {k: tuple(v) for k, v in values["negatives"].items()}
         if "without" in values:
             values["without"] = tuple(values["without"])
+        values.setdefault("embedding_scale", 0.0)  # cards from before the embedding
         return cls(**values)
 
 
@@ -172,7 +178,14 @@ def new_featuriser(settings: Settings) -> Featuriser:
         spam_phrases=SPAM_PHRASES if settings.spam_phrases else (),
         phrases_in_fields=settings.spam_phrases and settings.spam_phrases_in_fields,
         unmask=settings.unmask,
+        embedding=load_embedding() if settings.embedding_scale else None,
+        embedding_scale=settings.embedding_scale,
     )
+
+
+def dense_width(settings: Settings) -> int:
+    """Columns of the dense block the settings' featuriser makes (signals, embedding)."""
+    return len(SIGNAL_NAMES) + (load_embedding().dims if settings.embedding_scale else 0)
 
 
 def _half(values: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -196,16 +209,13 @@ def layout(settings: Settings, task: Task) -> tuple[int, ...] | None:
     if shift is None and not bits:
         return None
     sc, sw = shift or (0, 0)
-    if not bits:
+    dense = dense_width(settings)
+    if not bits and dense == len(SIGNAL_NAMES):
         return (settings.char_bits, settings.word_bits, sc, sw)
-    return (
-        settings.char_bits,
-        settings.word_bits,
-        sc,
-        sw,
-        bits,
-        int(task.value in settings.own_words),
-    )
+    own = (bits, int(task.value in settings.own_words))
+    if dense == len(SIGNAL_NAMES):
+        return (settings.char_bits, settings.word_bits, sc, sw, *own)
+    return (settings.char_bits, settings.word_bits, sc, sw, *own, dense)
 
 
 def folding(settings: Settings, task: Task) -> NDArray[np.int64] | None:
@@ -229,7 +239,7 @@ def fit_members(x: Matrix, y: NDArray[np.int64], settings: Settings, task: Task)
         )
         x = (x @ fold).tocsr()
     nb = nb_ratios(x, y, settings.nb_alpha)
-    nb[-len(SIGNAL_NAMES) :] = 1.0  # signals are not counts: no NB weighting
+    nb[-dense_width(settings) :] = 1.0  # signals and embedding are not counts: no NB weighting
     members = []
     for view, c in settings.members[task.value]:
         weight = "balanced" if task.value in settings.balanced else None

@@ -132,7 +132,7 @@ def test_card_shows_each_signals_weight_and_which_no_training_row_had(tiny_model
     scorer = Scorer.load(tiny_model)
     weights = card["signal_weights"]
     assert set(weights) == set(SIGNAL_NAMES)
-    at = scorer.featuriser.n_features - len(SIGNAL_NAMES)
+    at = scorer.featuriser.n_features - scorer.featuriser.dense_width
     for i, name in enumerate(SIGNAL_NAMES):
         row = weights[name]
         for column, head in enumerate(("spam", "abuse")):

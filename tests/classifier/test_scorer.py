@@ -5,8 +5,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from classifier.explain import explain_batch
+from classifier.explain import MEANING, explain_batch
 from classifier.scorer import CommentInput, Contribution, Scorer, Scores
+from classifier.signals import SIGNAL_NAMES
 from classifier.text import normalise
 
 
@@ -43,10 +44,45 @@ def test_explanations_name_what_pushed_the_score(shipped: Scorer) -> None:
     assert all(isinstance(c, Contribution) and c.weight > 0 for c in scores.spam_top)
     weights = [c.weight for c in scores.spam_top]
     assert weights == sorted(weights, reverse=True)
-    assert all(c.feature.startswith(("word ", "chars ", "signal: ")) for c in scores.spam_top)
+    assert all(
+        c.feature.startswith(("word ", "chars ", "signal: ")) or c.feature == MEANING
+        for c in scores.spam_top
+    )
     (plain,) = shipped.score([CommentInput("Free money!!! click http://a.example.com")])
     assert plain.spam == scores.spam
     assert plain.spam_top == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You are a pathetic idiot and a liar, get lost.",
+        "My condolences to the family. He was a wonderful teacher.",
+        "Great post! Visit my site for cheap essays http://a.example.com",
+    ],
+)
+def test_the_embedding_is_one_contribution_the_meaning(shipped: Scorer, text: str) -> None:
+    featuriser = shipped.featuriser
+    assert featuriser.embedding is not None
+    batch = featuriser.rows([CommentInput(text)])
+    at = featuriser.n_features - featuriser.dense_width + len(SIGNAL_NAMES)
+    (scores,) = shipped.score([CommentInput(text)], explain=1000)
+    for head, top in enumerate((scores.spam_top, scores.abuse_top)):
+        # The 256 columns' shares, summed: one entry, against a typical training comment's.
+        share = float((batch.dense[0, len(SIGNAL_NAMES) :] * shipped._weights[at:, head]).sum())
+        meaning = [c.weight for c in top if c.feature == MEANING]
+        assert meaning == ([pytest.approx(share)] if share > 0 else [])
+        assert not any(c.feature.startswith("embedding") for c in top)
+
+
+def test_the_embedding_reads_the_text_without_identity_words(shipped: Scorer) -> None:
+    # As the n-grams: naming who one is is no sign of abuse (the card's fairness checks).
+    named, plain = shipped.featuriser.rows(
+        [CommentInput("I am a gay Muslim woman."), CommentInput("I am a woman.")]
+    ).dense
+    # (The signals differ: the length counts every word.)
+    assert named[len(SIGNAL_NAMES) :].tolist() == plain[len(SIGNAL_NAMES) :].tolist()
+    assert any(named[len(SIGNAL_NAMES) :])
 
 
 def test_batches_keep_order_and_match_single_scoring(shipped: Scorer) -> None:

@@ -107,7 +107,10 @@ def test_a_head_on_shared_columns_stores_each_tied_weight_once(tiny_datasets: Pa
     trained = train(Corpus(tiny_datasets), TINY, lambda _m: None)
     spam = trained.heads[Task.SPAM]
     data = spam.to_data()
-    width = (1 << TINY.char_bits >> 2) + (1 << 10 >> 1) + len(SIGNAL_NAMES)
+    # The dense block: the signals, then the sentence embedding's 256 numbers.
+    dense = trained.featuriser.dense_width
+    assert dense == len(SIGNAL_NAMES) + 256
+    width = (1 << TINY.char_bits >> 2) + (1 << 10 >> 1) + dense
     assert [m.coef_.shape[1] for m in data["members"]] == [width] * len(spam.members)
     back = Head.from_data(copy.deepcopy(data))
     for before, after in zip(spam.members, back.members, strict=True):
@@ -116,7 +119,7 @@ def test_a_head_on_shared_columns_stores_each_tied_weight_once(tiny_datasets: Pa
     # The abuse head stores no weight for the narrow block it does not read.
     abuse = trained.heads[Task.ABUSE]
     stored = abuse.to_data()
-    wide = (1 << TINY.char_bits) + (1 << TINY.word_bits) + len(SIGNAL_NAMES)
+    wide = (1 << TINY.char_bits) + (1 << TINY.word_bits) + dense
     assert stored["members"][0].coef_.shape[1] == wide
     back = Head.from_data(copy.deepcopy(stored))
     assert np.array_equal(back.members[0].coef_, abuse.members[0].coef_)
