@@ -33,8 +33,8 @@ SHIPPED = Path(__file__).parent / "models" / "minilm-static.npz"
 TEACHER = "sentence-transformers/all-MiniLM-L6-v2"
 MAX_PIECES = 512  # the transformer's own limit
 MAX_WORD = 100  # longer words are one unknown piece, as BERT's tokenizer has it
-_REMEMBERED = 1 << 16  # words whose pieces are remembered, at most
-_REMEMBER_LEN = 32  # ... and only words this short: a long word is seldom seen twice
+_REMEMBERED = 1 << 13  # words outside the table whose pieces are remembered, at most
+_REMEMBER_LEN = 24  # ... and only words this short: a long word is seldom seen twice
 _SUM_PIECES = 768  # pieces summed at a time (see ``embed``)
 # A word, or one punctuation or symbol character (BERT splits at every such character).
 _WORDS = re.compile(r"[^\W_]+|[^\w\s]|_", re.UNICODE)
@@ -54,6 +54,7 @@ class StaticEmbedding:
     _ids: dict[str, int] = field(init=False, repr=False)
     _longest: int = field(init=False, repr=False)
     _unknown: int = field(init=False, repr=False)
+    _whole: dict[str, int] = field(init=False, repr=False)
     _words: dict[str, tuple[int, ...]] = field(init=False, repr=False, default_factory=dict)
     _table: NDArray[np.float32] = field(init=False, repr=False)
 
@@ -66,6 +67,7 @@ class StaticEmbedding:
         if "[UNK]" not in self._ids:
             raise EmbeddingError("embedding table has no [UNK] piece")
         self._unknown = self._ids["[UNK]"]
+        self._whole = {p: i for p, i in self._ids.items() if not p.startswith("##")}
         self._longest = max(len(p) for p in self.pieces)
         # float32 for the sums: float16 would round a long comment's mean. (``load`` gives
         # float32 vectors, which are then this very array: one copy in memory.)
@@ -112,8 +114,14 @@ class StaticEmbedding:
                 if unicodedata.category(c) not in ("Mn", "Cc", "Cf")
             )
         ids: list[int] = []
-        for match in _WORDS.finditer(text):
-            ids.extend(self._word_pieces(match.group()))
+        whole = self._whole.get
+        for word in _WORDS.findall(text):
+            # Most words are a piece of the table: no splitting, nothing to remember.
+            piece = whole(word)
+            if piece is not None:
+                ids.append(piece)
+            else:
+                ids.extend(self._word_pieces(word))
             if len(ids) >= MAX_PIECES:
                 return ids[:MAX_PIECES]
         return ids
