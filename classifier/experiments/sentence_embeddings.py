@@ -74,14 +74,16 @@ def table(corpus: Corpus, variant: str, base: Settings | None = None) -> dict[st
 
 
 def main(argv: Sequence[str]) -> int:
-    corpus = Corpus(default_datasets_dir())
-    for variant in argv or ["0", "0.25", "0.5", "1"]:
+    variants = list(argv) or ["0", "0.25", "0.5", "1"]
+    for variant in variants:
         if variant != MINILM:
             try:
                 float(variant)
             except ValueError:
                 print(f"unknown variant {variant!r}: a scale, or {MINILM}", file=sys.stderr)
                 return 2
+    corpus = Corpus(default_datasets_dir())
+    for variant in variants:
         started = time.monotonic()
         rows = table(corpus, variant)
         took = time.monotonic() - started
