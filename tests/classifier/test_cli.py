@@ -5,6 +5,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -154,3 +155,30 @@ def test_a_reader_that_stops_early_ends_it_quietly(tiny_model: Path, tmp_path: P
     assert set(json.loads(shown.stdout)) == {"spam", "abuse"}
     assert err.read_text() == ""
     assert status.read_text().strip() == "141"
+
+
+def test_a_site_may_train_a_model_without_the_embedding(
+    tiny_datasets: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import classifier.build
+
+    asked: list[Any] = []
+
+    def train_and_write(datasets: Path, out: Path, settings: Any, feedback: Any) -> dict[str, str]:
+        asked.append(settings)
+        return {"version": "test"}
+
+    monkeypatch.setattr(classifier.build, "train_and_write", train_and_write)
+    common = ["train", "--datasets", str(tiny_datasets), "--out", str(tmp_path / "m.skops")]
+    assert cli.main(common) == 0
+    assert cli.main([*common, "--embedding-scale", "0", "--without", "olid-train"]) == 0
+    assert [s.embedding_scale for s in asked] == [0.5, 0.0]
+    assert asked[1].without == ("olid-train",)
+    for bad in ("-1", "nan", "half"):
+        with pytest.raises(SystemExit) as exc:
+            cli.main([*common, "--embedding-scale", bad])
+        assert exc.value.code == 2
+    assert "--embedding-scale" in capsys.readouterr().err

@@ -13,7 +13,7 @@ from classifier.build import train_and_write
 from classifier.card import signal_weights
 from classifier.datasets import Corpus, DatasetError, load_feedback
 from classifier.labels import Task
-from classifier.pipeline import Head, shared_columns, spread
+from classifier.pipeline import Featuriser, Head, shared_columns, spread
 from classifier.scorer import CommentInput, Scorer
 from classifier.signals import SIGNAL_NAMES
 from classifier.train import Settings, folding, train
@@ -240,3 +240,16 @@ def test_leaving_out_what_a_head_cannot_do_without_is_refused() -> None:
         Settings(without=("youtube-spam-collection", "sms-spam-collection"))
     with pytest.raises(DatasetError, match="unknown dataset 'imdb'"):
         Settings(without=("imdb",))
+
+
+def test_a_model_without_the_embedding_reads_the_signals_alone(tiny_datasets: Path) -> None:
+    trained = train(
+        Corpus(tiny_datasets), dataclasses.replace(TINY, embedding_scale=0.0), lambda _m: None
+    )
+    assert trained.featuriser.embedding is None
+    assert trained.featuriser.dense_width == len(SIGNAL_NAMES)
+    data = trained.featuriser.to_data()
+    assert data["embedding"] is None
+    assert Featuriser.from_data(data).embedding is None
+    width = trained.featuriser.n_features
+    assert all(len(head.folded()[0]) == width for head in trained.heads.values())
